@@ -1,0 +1,1 @@
+"""Reference method adapters, registered through the ``mobench.methods`` entry point."""

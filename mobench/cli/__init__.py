@@ -1,0 +1,57 @@
+"""The ``mobench`` command: one typer sub-app per area, assembled here."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from mobench.errors import MobenchError
+
+app = typer.Typer(
+    name="mobench",
+    help=(
+        "Benchmark suite and evaluation harness for multi-objective alignment.\n\n"
+        "Train method adapters on versioned task packs, score every output on several "
+        "objectives, and publish leaderboards of hypervolume and compute."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True)
+
+
+def _register() -> None:
+    from mobench.cli import leaderboard_cmd, methods_cmd, packs_cmd, run_cmd, sandbox_cmd
+
+    app.add_typer(packs_cmd.app, name="packs")
+    app.add_typer(methods_cmd.app, name="methods")
+    app.add_typer(sandbox_cmd.app, name="sandbox")
+    app.add_typer(leaderboard_cmd.app, name="leaderboard")
+    run_cmd.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; user errors print one clear line, exit code 2."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except MobenchError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]; finished results are kept, rerun to resume")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

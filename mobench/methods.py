@@ -1,0 +1,182 @@
+"""The ``Method`` protocol, the contexts methods see, and the entry-point registry.
+
+A method adapter is a class with ``name``, ``kind``, ``version``, a frozen hyper-parameter
+dataclass ``Params`` holding its paper's defaults, ``train(ctx)`` and ``respond(ctx)``. Reference
+adapters and third-party ones register the same way: an entry point in the ``mobench.methods``
+group that names the class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+
+from mobench.errors import MethodError
+from mobench.packs import Candidate, Item, Pack
+
+ENTRY_POINT_GROUP = "mobench.methods"
+KINDS = ("selector", "online", "offline")
+
+
+@dataclass(frozen=True)
+class ScoredPool:
+    """Candidates per item with their normalised objective vectors (rows in [0, 1]^m)."""
+
+    candidates: Mapping[str, tuple[Candidate, ...]]
+    objectives: Mapping[str, np.ndarray] = field(hash=False)
+
+    def restrict(self, item_ids: set[str]) -> ScoredPool:
+        return ScoredPool(
+            {k: v for k, v in self.candidates.items() if k in item_ids},
+            {k: v for k, v in self.objectives.items() if k in item_ids},
+        )
+
+
+@dataclass(frozen=True)
+class TrainContext:
+    """What a selector sees while training: train/val items and their scored candidates."""
+
+    pack: Pack
+    train: tuple[Item, ...]
+    val: tuple[Item, ...]
+    pool: ScoredPool
+    seed: int
+    scalarisation: tuple[float, ...]
+    device: str = "cpu"
+
+
+@dataclass(frozen=True)
+class RespondContext:
+    """What a method sees at test time. ``revealed`` holds test objectives for the oracle only."""
+
+    pack: Pack
+    items: tuple[Item, ...]
+    candidates: Mapping[str, tuple[Candidate, ...]]
+    preference: tuple[float, ...]
+    seed: int
+    revealed: Mapping[str, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """A method's answer to one item (for selectors, the chosen candidate)."""
+
+    item_id: str
+    text: str
+    candidate_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What training reports: counts, learned weights, losses (JSON-serialisable values)."""
+
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Method(Protocol):
+    """A method adapter (DESIGN.md, Method contract)."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]
+    version: ClassVar[str]
+    summary: ClassVar[str]
+    Params: ClassVar[type]
+    privileged: ClassVar[bool]
+
+    params: Any
+
+    def supports(self, pack: Pack) -> bool: ...
+
+    def train(self, ctx: TrainContext) -> TrainReport: ...
+
+    def respond(self, ctx: RespondContext) -> list[Response]: ...
+
+
+@dataclass(frozen=True)
+class MethodEntry:
+    """One registered method, or the reason it could not be loaded."""
+
+    name: str
+    target: str
+    cls: type | None
+    error: str = ""
+
+
+def _check_adapter(name: str, cls: Any) -> None:
+    for attr in ("name", "kind", "version", "summary", "Params", "train", "respond", "supports"):
+        if not hasattr(cls, attr):
+            raise MethodError(f"method {name!r}: adapter {cls!r} has no attribute {attr!r}")
+    if cls.kind not in KINDS:
+        raise MethodError(f"method {name!r}: kind {cls.kind!r} is not one of {KINDS}")
+    if not (dataclasses.is_dataclass(cls.Params) and cls.Params.__dataclass_params__.frozen):
+        raise MethodError(f"method {name!r}: Params must be a frozen dataclass")
+    if cls.name != name:
+        raise MethodError(f"method {name!r}: entry point name differs from {cls.name!r}")
+
+
+def registry() -> dict[str, MethodEntry]:
+    """All methods registered under the ``mobench.methods`` entry-point group."""
+    out: dict[str, MethodEntry] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            cls = ep.load()
+            _check_adapter(ep.name, cls)
+            out[ep.name] = MethodEntry(ep.name, ep.value, cls)
+        except Exception as exc:  # a broken third-party adapter must not break the listing
+            out[ep.name] = MethodEntry(ep.name, ep.value, None, f"{type(exc).__name__}: {exc}")
+    return dict(sorted(out.items()))
+
+
+def get_method(name: str) -> type:
+    entries = registry()
+    if name not in entries:
+        known = ", ".join(entries) or "none"
+        raise MethodError(f"no method {name!r} is registered (known: {known})")
+    entry = entries[name]
+    if entry.cls is None:
+        raise MethodError(f"method {name!r} ({entry.target}) failed to load: {entry.error}")
+    return entry.cls
+
+
+def default_params(cls: type) -> dict[str, Any]:
+    return dataclasses.asdict(cls.Params())  # type: ignore[attr-defined]
+
+
+def build_params(cls: type, overrides: Mapping[str, str]) -> Any:
+    """The adapter's ``Params`` with string overrides (``key=value`` from the CLI) applied."""
+    params_cls = cls.Params  # type: ignore[attr-defined]
+    hints = typing.get_type_hints(params_cls)
+    fields = {f.name for f in dataclasses.fields(params_cls)}
+    converted: dict[str, Any] = {}
+    for key, raw in overrides.items():
+        if key not in fields:
+            raise MethodError(
+                f"method {cls.name!r} has no hyper-parameter {key!r} "  # type: ignore[attr-defined]
+                f"(it has: {', '.join(sorted(fields))})"
+            )
+        converted[key] = _convert(raw, hints[key], key)
+    return params_cls(**converted)
+
+
+def _convert(raw: str, hint: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    try:
+        if hint is bool:
+            if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(raw)
+            return raw.lower() in ("true", "1", "yes")
+        if hint in (int, float, str):
+            return hint(raw)
+        if origin is tuple:
+            (inner, *_rest) = typing.get_args(hint)
+            return tuple(inner(v) for v in raw.split(","))
+    except ValueError:
+        raise MethodError(f"hyper-parameter {key}={raw!r} is not a valid {hint}") from None
+    raise MethodError(f"hyper-parameter {key} of type {hint} cannot be set from the command line")

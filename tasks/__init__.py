@@ -1,0 +1,1 @@
+"""Versioned task packs shipped with mobench (one folder per pack and version)."""
