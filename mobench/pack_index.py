@@ -34,16 +34,42 @@ def user_pack_dir() -> Path:
     return Path(data) / "mobench" / "packs"
 
 
+def _roots_file() -> Path:
+    return user_pack_dir().parent / "pack-roots.txt"
+
+
+def registered_roots() -> list[Path]:
+    """Pack roots remembered from ``mobench packs import --out DIR``."""
+    path = _roots_file()
+    if not path.is_file():
+        return []
+    return [Path(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def register_root(root: Path) -> None:
+    """Remember ``root`` so that packs written there are found by name from now on."""
+    root = root.resolve()
+    if root in registered_roots() or root == user_pack_dir().resolve():
+        return
+    path = _roots_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{root}\n")
+
+
 def builtin_pack_dir() -> Path:
     return Path(str(files("mobench.tasks")))
 
 
 def search_path(extra: Sequence[Path] = ()) -> list[tuple[Path, str]]:
-    """Pack roots in precedence order: explicit extras, ``$MOBENCH_PACK_PATH``, user, built-in."""
+    """Pack roots in precedence order: explicit extras, ``$MOBENCH_PACK_PATH``, user pack dir,
+    roots registered by ``packs import --out``, built-in."""
     roots = [(Path(p), "extra") for p in extra]
     env = os.environ.get("MOBENCH_PACK_PATH", "")
     roots += [(Path(p), "extra") for p in env.split(os.pathsep) if p]
-    roots += [(user_pack_dir(), "user"), (builtin_pack_dir(), "builtin")]
+    roots += [(user_pack_dir(), "user")]
+    roots += [(p, "imported") for p in registered_roots()]
+    roots += [(builtin_pack_dir(), "builtin")]
     return roots
 
 

@@ -1,0 +1,149 @@
+"""Aggregating run records into leaderboard tables, and rendering them (markdown, CSV, JSON, PNG)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mobench.records import RunRecord
+
+FORMATS = ("md", "csv", "json", "png")
+
+
+def _row(record: RunRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "pack": record.pack,
+        "protocol": record.protocol,
+        "method": record.method,
+        "preference": "/".join(f"{w:g}" for w in record.preference),
+        "seed": record.seed,
+        "hv": record.metrics["hypervolume"],
+        "training_pairs": record.training.get("training_pairs", 0),
+        "compute_s": record.compute_seconds,
+        "device": ",".join(sorted({p.device for p in record.compute})) or "cpu",
+    }
+    for name in record.objectives:
+        row[name] = record.metrics["means"][name]
+    return row
+
+
+def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
+    """One row per (pack, protocol, preference, method): HV mean ± std over seeds and means."""
+    if not records:
+        return pd.DataFrame()
+    frame = pd.DataFrame([_row(r) for r in records])
+    objective_cols = [c for r in records for c in r.objectives]
+    objective_cols = list(dict.fromkeys(objective_cols))
+    keys = ["pack", "protocol", "preference", "method"]
+    grouped = frame.groupby(keys, sort=False)
+    table = grouped.agg(
+        hv_mean=("hv", "mean"),
+        hv_std=("hv", lambda s: float(s.std(ddof=0))),
+        seeds=("seed", "nunique"),
+        training_pairs=("training_pairs", "mean"),
+        compute_s=("compute_s", "mean"),
+        device=("device", "first"),
+        **{name: (name, "mean") for name in objective_cols if name in frame},
+    ).reset_index()
+    table = table.sort_values(["pack", "protocol", "preference", "hv_mean"], ascending=[
+        True, True, True, False
+    ])
+    return table.reset_index(drop=True)
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """One markdown table per (pack, protocol, preference) block, methods ranked by HV."""
+    if table.empty:
+        return "_No run records yet: run `mobench run` first._\n"
+    out = ["# mobench leaderboard", ""]
+    for (pack, protocol, pref), block in table.groupby(
+        ["pack", "protocol", "preference"], sort=False
+    ):
+        objective_cols = [
+            c
+            for c in block.columns
+            if c not in {"pack", "protocol", "preference", "method", "hv_mean", "hv_std",
+                         "seeds", "training_pairs", "compute_s", "device"}
+            and block[c].notna().any()
+        ]
+        out.append(f"## {pack} — protocol `{protocol}`, preference λ = ({pref.replace('/', ', ')})")
+        out.append("")
+        header = ["rank", "method", "HV (mean ± std)", *objective_cols, "training pairs",
+                  "compute s/seed", "device", "seeds"]
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "---|" * len(header))
+        for rank, row in enumerate(block.itertuples(index=False), start=1):
+            data = row._asdict()
+            cells = [
+                str(rank),
+                data["method"],
+                f"{data['hv_mean']:.4f} ± {data['hv_std']:.4f}",
+                *(f"{data[c]:.3f}" for c in objective_cols),
+                f"{data['training_pairs']:.0f}",
+                f"{data['compute_s']:.2f}",
+                data["device"],
+                str(data["seeds"]),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    out.append(
+        "HV: hypervolume of the selected responses' objective vectors (normalised to [0, 1], "
+        "reference point 0), pooled over each seed's test items. `kfoldK`: every item tested "
+        "once across K folds; `split`: one 70/15/15 split per seed; `pack`: the pack's splits."
+    )
+    return "\n".join(out) + "\n"
+
+
+def plot_hv(table: pd.DataFrame, path: Path) -> None:
+    """Bar chart of HV mean ± std per method, one panel per (pack, protocol, preference)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    blocks = list(table.groupby(["pack", "protocol", "preference"], sort=False))
+    fig, axes = plt.subplots(1, max(len(blocks), 1), figsize=(5 * max(len(blocks), 1), 3.6),
+                             squeeze=False)
+    for ax, ((pack, protocol, pref), block) in zip(axes[0], blocks, strict=False):
+        ax.barh(block["method"], block["hv_mean"], xerr=block["hv_std"], color="#4477aa")
+        ax.invert_yaxis()
+        ax.set_xlabel("hypervolume (higher is better)")
+        ax.set_title(f"{pack} · {protocol} · λ={pref}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_leaderboard(
+    records: Sequence[RunRecord], out_dir: Path, formats: Sequence[str] = ("md", "csv")
+) -> list[Path]:
+    """Write the leaderboard in each requested format; returns the files written."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown leaderboard formats {sorted(unknown)}; choose from {FORMATS}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = leaderboard_table(records)
+    written = []
+    if "md" in formats:
+        path = out_dir / "leaderboard.md"
+        path.write_text(to_markdown(table), encoding="utf-8")
+        written.append(path)
+    if "csv" in formats:
+        path = out_dir / "leaderboard.csv"
+        table.to_csv(path, index=False, float_format="%.6g")
+        written.append(path)
+    if "json" in formats:
+        path = out_dir / "leaderboard.json"
+        path.write_text(
+            json.dumps(json.loads(table.to_json(orient="records")), indent=1), encoding="utf-8"
+        )
+        written.append(path)
+    if "png" in formats and not table.empty:
+        path = out_dir / "leaderboard.png"
+        plot_hv(table, path)
+        written.append(path)
+    return written

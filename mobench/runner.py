@@ -1,0 +1,330 @@
+"""The (method × pack × preference × seed) grid: train, respond, score, record; resumable."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from mobench.cache import NullCache, ResultCache, content_key
+from mobench.errors import MethodError
+from mobench.methods import (
+    RespondContext,
+    Response,
+    ScoredPool,
+    TrainContext,
+    TrainReport,
+    build_params,
+    get_method,
+    registry,
+)
+from mobench.metrics import hypervolume
+from mobench.objectives.base import ScoreRequest, ScoringEnv, score_objectives
+from mobench.pack_index import open_pack
+from mobench.packs import Pack
+from mobench.pool import score_pool
+from mobench.protocols import make_folds
+from mobench.records import (
+    PhaseCompute,
+    ResponseRecord,
+    RunRecord,
+    RunStore,
+    device_kind,
+    environment_manifest,
+)
+from mobench.sandbox import make_sandbox
+
+DEFAULT_PACKS = ("coding24",)
+DEFAULT_SEEDS = (0, 1, 2)
+DEFAULT_PROTOCOLS = ("kfold", "split")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What ``mobench run`` evaluates and where it writes."""
+
+    packs: tuple[str, ...] = DEFAULT_PACKS
+    methods: tuple[str, ...] = ()  # empty: every registered method that supports the pack
+    seeds: tuple[int, ...] = DEFAULT_SEEDS
+    protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
+    folds: int = 6
+    out_dir: Path = Path("mobench-runs")
+    overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    sandbox_backend: str = "auto"
+    allow_weak_sandbox: bool = False
+    use_cache: bool = True
+    force: bool = False
+    pack_dirs: tuple[Path, ...] = ()
+
+
+class ProgressSink(Protocol):
+    """Where the runner reports progress (the CLI passes rich progress bars)."""
+
+    def start(self, key: str, description: str, total: int) -> None: ...
+
+    def advance(self, key: str, completed: int | None = None) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class SilentProgress:
+    def start(self, key: str, description: str, total: int) -> None:
+        return None
+
+    def advance(self, key: str, completed: int | None = None) -> None:
+        return None
+
+    def note(self, message: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    written: tuple[Path, ...]
+    skipped: int
+    records: tuple[RunRecord, ...]
+
+
+class _Clock:
+    """Accumulates wall-clock seconds per phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Any:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def records(self, device: str) -> tuple[PhaseCompute, ...]:
+        return tuple(PhaseCompute(k, round(v, 4), device) for k, v in self.seconds.items())
+
+
+def _methods_for(pack: Pack, names: Sequence[str]) -> list[type]:
+    if names:
+        return [get_method(n) for n in names]
+    return [
+        e.cls
+        for e in registry().values()
+        if e.cls is not None and e.cls(e.cls.Params()).supports(pack)
+    ]
+
+
+def _check_responses(method: str, responses: Sequence[Response], item_ids: list[str]) -> None:
+    got = [r.item_id for r in responses]
+    if sorted(got) != sorted(item_ids):
+        raise MethodError(
+            f"method {method!r} answered items {sorted(got)[:5]}… but was asked {item_ids[:5]}…;"
+            " respond() must return exactly one Response per item"
+        )
+    for r in responses:
+        if not isinstance(r.text, str):
+            raise MethodError(f"method {method!r} returned a non-text response for {r.item_id}")
+
+
+def _response_vectors(
+    pack: Pack, pool: ScoredPool, responses: Sequence[Response], env: ScoringEnv
+) -> np.ndarray:
+    """Objective vectors of responses: pool lookups for chosen candidates, else fresh scoring."""
+    vectors = np.zeros((len(responses), len(pack.objectives)))
+    fresh: list[int] = []
+    for i, r in enumerate(responses):
+        ids = [c.candidate_id for c in pool.candidates.get(r.item_id, ())]
+        if r.candidate_id is not None and r.candidate_id in ids:
+            vectors[i] = pool.objectives[r.item_id][ids.index(r.candidate_id)]
+        else:
+            fresh.append(i)
+    if fresh:
+        requests = [ScoreRequest(pack.item(responses[i].item_id), responses[i].text) for i in fresh]
+        vectors[fresh] = pack.normalise(score_objectives(pack, requests, env))
+    if not np.all(np.isfinite(vectors)):
+        raise MethodError("scoring produced non-finite objective values")
+    return vectors
+
+
+def _aggregate_training(reports: Sequence[TrainReport]) -> dict[str, Any]:
+    """Per-fold training reports plus sums (counts) and means (weights, losses) across folds."""
+    out: dict[str, Any] = {"folds": [dict(r.metrics) for r in reports]}
+    keys = {k for r in reports for k in r.metrics}
+    for key in sorted(keys):
+        values = [r.metrics[key] for r in reports if key in r.metrics]
+        if key.endswith("pairs") and all(isinstance(v, int) for v in values):
+            out[key] = int(sum(values))
+        elif all(isinstance(v, int | float) for v in values):
+            out[key] = float(np.mean(values))
+        elif all(isinstance(v, list) for v in values):
+            try:
+                out[key] = np.mean(np.asarray(values, dtype=float), axis=0).round(6).tolist()
+            except ValueError:
+                continue
+    return out
+
+
+class GridRunner:
+    """Runs a ``RunConfig``: scores each pack's pool once, then every method × seed × protocol."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        progress: ProgressSink | None = None,
+        sandbox_factory: Callable[[], Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.progress = progress or SilentProgress()
+        self.store = RunStore(config.out_dir)
+        cache = ResultCache() if config.use_cache else NullCache()
+        factory = sandbox_factory or (
+            lambda: make_sandbox(config.sandbox_backend, allow_weak=config.allow_weak_sandbox)
+        )
+        self.env = ScoringEnv(sandbox_factory=factory, cache=cache)
+        self.device = device_kind()
+        self.environment = environment_manifest()
+
+    def _isolation(self, pack: Pack) -> dict[str, Any]:
+        """The isolation that judged this pack's code (none for packs without unit tests)."""
+        if not any(item.tests for item in pack.items):
+            return {}
+        return asdict(self.env.sandbox.isolation())
+
+    def run(self) -> RunSummary:
+        done = set() if self.config.force else self.store.keys()
+        written: list[Path] = []
+        records: list[RunRecord] = []
+        skipped = 0
+        for pack_ref in self.config.packs:
+            pack = open_pack(pack_ref, self.config.pack_dirs)
+            methods = _methods_for(pack, self.config.methods)
+            grid = [
+                (cls, pref, seed, protocol)
+                for cls in methods
+                for pref in (pack.preferences or ((1.0,) * len(pack.objectives),))
+                for seed in self.config.seeds
+                for protocol in self.config.protocols
+            ]
+            todo = []
+            for cls, pref, seed, protocol in grid:
+                params = build_params(cls, self.config.overrides.get(cls.name, {}))
+                key = self._run_key(pack, cls, params, pref, seed, protocol)
+                if key in done:
+                    skipped += 1
+                else:
+                    todo.append((cls, params, pref, seed, protocol, key))
+            if not todo:
+                continue
+            pool_clock = _Clock()
+            with pool_clock.phase("pool_scoring"):
+                pool = self._score_pool(pack)
+            self.progress.start("grid", f"{pack.ref}: methods × seeds", len(todo))
+            for cls, params, pref, seed, protocol, key in todo:
+                record = self._run_one(pack, pool, cls, params, pref, seed, protocol, key)
+                written.append(self.store.save(record))
+                records.append(record)
+                self.progress.advance("grid")
+        return RunSummary(tuple(written), skipped, tuple(records))
+
+    def _score_pool(self, pack: Pack) -> ScoredPool:
+        total = len(pack.candidates)
+        self.progress.start("pool", f"{pack.ref}: scoring {total} candidates", total)
+        return score_pool(pack, self.env, lambda done, _n: self.progress.advance("pool", done))
+
+    def _run_key(
+        self,
+        pack: Pack,
+        cls: type,
+        params: Any,
+        pref: tuple[float, ...],
+        seed: int,
+        protocol: str,
+    ) -> str:
+        return content_key(
+            cls.name,  # type: ignore[attr-defined]
+            cls.version,  # type: ignore[attr-defined]
+            asdict(params),
+            pack.ref,
+            pack.sha256,
+            [o.scorer for o in pack.objectives],
+            list(pref),
+            seed,
+            protocol,
+            self.config.folds if protocol == "kfold" else None,
+        )
+
+    def _run_one(
+        self,
+        pack: Pack,
+        pool: ScoredPool,
+        cls: type,
+        params: Any,
+        pref: tuple[float, ...],
+        seed: int,
+        protocol: str,
+        key: str,
+    ) -> RunRecord:
+        clock = _Clock()
+        method = cls(params)
+        responses: list[Response] = []
+        reports: list[TrainReport] = []
+        for fold in make_folds(pack, protocol, seed, self.config.folds):
+            known = {i.id for i in fold.train + fold.val}
+            ctx = TrainContext(
+                pack, fold.train, fold.val, pool.restrict(known), seed, pref, self.device
+            )
+            with clock.phase("train"):
+                reports.append(method.train(ctx))
+            test_ids = {i.id for i in fold.test}
+            respond_ctx = RespondContext(
+                pack,
+                fold.test,
+                {i: pool.candidates[i] for i in test_ids if i in pool.candidates},
+                pref,
+                seed,
+                pool.restrict(test_ids).objectives if cls.privileged else None,  # type: ignore[attr-defined]
+            )
+            with clock.phase("respond"):
+                answered = method.respond(respond_ctx)
+            _check_responses(cls.name, answered, sorted(test_ids))  # type: ignore[attr-defined]
+            responses.extend(answered)
+        with clock.phase("score"):
+            vectors = _response_vectors(pack, pool, responses, self.env)
+        metrics = {
+            "hypervolume": hypervolume(vectors, np.asarray(pack.reference_point)),
+            "means": {n: float(v) for n, v in zip(pack.objective_names, vectors.mean(axis=0))},
+            "responses": len(responses),
+            "scalarised": float(np.mean(vectors @ (np.asarray(pref) / sum(pref)))),
+        }
+        return RunRecord(
+            run_key=key,
+            method=cls.name,  # type: ignore[attr-defined]
+            method_version=cls.version,  # type: ignore[attr-defined]
+            params=asdict(params),
+            pack=pack.ref,
+            pack_sha256=pack.sha256,
+            objectives=pack.objective_names,
+            scorers=tuple(o.scorer for o in pack.objectives),
+            preference=tuple(pref),
+            seed=seed,
+            protocol=protocol if protocol != "kfold" else f"kfold{self.config.folds}",
+            responses=tuple(
+                ResponseRecord(
+                    r.item_id,
+                    r.candidate_id,
+                    tuple(round(float(v), 6) for v in vec),
+                    hashlib.sha256(r.text.encode()).hexdigest(),
+                )
+                for r, vec in zip(responses, vectors, strict=True)
+            ),
+            metrics=metrics,
+            training=_aggregate_training(reports),
+            compute=clock.records(self.device),
+            sandbox=self._isolation(pack),
+            environment=self.environment,
+        )
