@@ -403,6 +403,18 @@ def _best_practice(functions: Sequence[tuple[Function, Any]]) -> BestPractice:
     return BestPractice(n, docs / n, annotated / n)
 
 
+def _analyse(code: str) -> tuple[float, BestPractice] | None:
+    """(kappa, best-practice parts), or None when the code does not parse or cannot be analysed."""
+    tree = parse_code(code)
+    if tree is None:
+        return None
+    try:
+        functions = _functions(tree)
+    except RecursionError:  # pathologically nested code that parsed
+        return None
+    return _complexity(functions), _best_practice(functions)
+
+
 def _parsed(code: str) -> ast.Module:
     tree = parse_code(code)
     if tree is None:
@@ -462,21 +474,19 @@ class QualityAt1:
 
     def reports(self, codes: Sequence[str]) -> list[QualityReport]:
         """Score code snippets (already extracted), with their parts; one ruff run in all."""
-        trees = [parse_code(code) for code in codes]
-        parsed = [i for i, tree in enumerate(trees) if tree is not None]
+        parts = [_analyse(code) for code in codes]
+        ok = [i for i, part in enumerate(parts) if part is not None]
         violations = ruff_violations(
-            [codes[i] for i in parsed],
+            [codes[i] for i in ok],
             select=self.select,
             line_length=self.line_length,
             target_version=self.target_version,
         )
         out = [QualityReport(False, None, None, None, 0.0) for _ in codes]
-        for i, found in zip(parsed, violations, strict=True):
-            tree = trees[i]
-            assert tree is not None
-            functions = _functions(tree)
-            kappa = _complexity(functions)
-            bp = _best_practice(functions)
+        for i, found in zip(ok, violations, strict=True):
+            part = parts[i]
+            assert part is not None
+            kappa, bp = part
             value = (
                 math.exp(-self.alpha * len(found))
                 * math.exp(-self.beta * max(0.0, kappa - self.kappa0))
