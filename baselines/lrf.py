@@ -16,7 +16,9 @@ What the paper specifies, and where it lives here:
 * **Baseline LRF** trains on *all* labelled pairs. **Pareto LRF** trains *only* on pairs where
   one candidate Pareto-dominates the other, the dominant one preferred, so the trade-off pairs —
   whose scalarised label contradicts one of the objectives — never enter training. Both report
-  the fraction of labelled pairs that are trade-off pairs.
+  ``tradeoff_pair_fraction``, the fraction of labelled training-task pairs that are trade-off
+  pairs (and ``pool_tradeoff_fraction``, the same over all within-task pairs, ties included,
+  as :func:`mobench.metrics.tradeoff_fraction` counts it).
 * **Training.** AdamW, learning rate 1e-4, batch 16, 20 epochs, weight decay 0.01; the model
   with the best validation ranking loss (pairs built the same way from the validation tasks)
   is kept.
@@ -49,6 +51,7 @@ from mobench.methods import (
     TrainReport,
 )
 from mobench.metrics import dominates, is_tradeoff
+from mobench.metrics import tradeoff_fraction as pool_tradeoff_fraction
 from mobench.packs import Item, Pack
 
 PAPER_SCALARISATION = (0.5, 0.25, 0.25)
@@ -330,6 +333,10 @@ class _LRFSelector:
             "training_pairs": len(train.used),
             "labelled_pairs": len(train.labelled),
             "tradeoff_pair_fraction": train.tradeoff_fraction,
+            # the harness's definition: over all within-task pairs, ties included
+            "pool_tradeoff_fraction": pool_tradeoff_fraction(
+                [ctx.pool.objectives[i.id] for i in ctx.train if i.id in ctx.pool.objectives]
+            ),
             "validation_pairs": len(val.used),
             "learned_weights": [float(v) for v in model.weights().detach()],
             "val_loss": best_val,

@@ -331,6 +331,22 @@ def test_no_training_pairs_is_a_clear_error() -> None:
         LRFPareto(LRFParams(epochs=1)).train(train_ctx)
 
 
+def test_reported_pair_counts_on_the_hand_case_with_a_tie() -> None:
+    # A, B, C of HAND plus D = (0.5, 0, 0), which ties C: 6 pairs, 5 labelled, 2 of them
+    # trade-offs (A-B, B-D); the dropped tie C-D is a trade-off too (3 of all 6 pairs)
+    objectives = {"a": np.vstack([HAND, [0.5, 0.0, 0.0]])}
+    pack, pool = make_pack(objectives, {"a": "train"}, {"a": ["a = 1", "b = 2", "c = 3", "d"]})
+    train_ctx, _ = contexts(pack, pool)
+    params = LRFParams(epochs=1, hidden=(8, 4))
+    base = LRFBaseline(params).train(train_ctx).metrics
+    pareto = LRFPareto(params).train(train_ctx).metrics
+    assert (base["training_pairs"], pareto["training_pairs"]) == (5, 3)
+    assert base["labelled_pairs"] == pareto["labelled_pairs"] == 5
+    assert base["tradeoff_pair_fraction"] == pareto["tradeoff_pair_fraction"] == pytest.approx(0.4)
+    assert pareto["pool_tradeoff_fraction"] == pytest.approx(3 / 6)
+    assert pareto["val_loss"] is None and pareto["validation_pairs"] == 0
+
+
 def test_respond_before_train_and_bad_input() -> None:
     pack, pool = synthetic_pool(n_tasks=3, k=2, split=(2, 0))
     train_ctx, respond_ctx = contexts(pack, pool)
