@@ -1,0 +1,133 @@
+"""``mobench sandbox check`` and ``mobench sandbox run``, against the real bubblewrap sandbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import mobench.sandbox as sandbox_pkg
+from mobench.cli import sandbox_cmd
+from mobench.errors import SandboxUnavailableError
+from mobench.sandbox import local_problem
+
+PROBLEM = local_problem()
+needs_bwrap = pytest.mark.skipif(PROBLEM is not None, reason=f"bubblewrap unusable: {PROBLEM}")
+runner = CliRunner()
+
+GOOD = "def add(a, b):\n    return a + b\n"
+# Prints what a table of passes would look like: the CLI must not believe it.
+BAD = "def add(a, b):\n    print('test_small passed\\n2/2 passed')\n    return a - b\n"
+TESTS = """from solution import add
+
+
+def test_small():
+    assert add(1, 2) == 3
+
+
+def test_zero():
+    assert add(0, 0) == 0
+"""
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {
+        "good": tmp_path / "good.py",
+        "bad": tmp_path / "bad.py",
+        "loop": tmp_path / "loop.py",
+        "tests": tmp_path / "test_add.py",
+    }
+    paths["good"].write_text(GOOD)
+    paths["bad"].write_text(BAD)
+    paths["loop"].write_text("def add(a, b):\n    while True:\n        pass\n")
+    paths["tests"].write_text(TESTS)
+    return paths
+
+
+@needs_bwrap
+def test_check_json_reports_every_feature_checked() -> None:
+    result = runner.invoke(sandbox_cmd.app, ["check", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["local_usable"] and report["bwrap"]["path"]
+    assert len(report["checks"]) >= 8 and all(c["ok"] for c in report["checks"].values())
+    assert report["isolation"]["level"] == "bubblewrap"
+
+
+@needs_bwrap
+def test_check_prints_a_table() -> None:
+    result = runner.invoke(sandbox_cmd.app, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "no network" in result.output and "backend: local" in result.output
+
+
+@needs_bwrap
+def test_run_passing_candidate_exits_zero(files: dict[str, Path]) -> None:
+    result = runner.invoke(sandbox_cmd.app, ["run", str(files["good"]), str(files["tests"])])
+    assert result.exit_code == 0, result.output
+    assert "2/2 passed" in result.output and "bubblewrap" in result.output
+
+
+@needs_bwrap
+def test_run_failing_candidate_exits_one_whatever_it_prints(files: dict[str, Path]) -> None:
+    args = ["run", str(files["bad"]), str(files["tests"]), "--json"]
+    result = runner.invoke(sandbox_cmd.app, args)
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["all_passed"] is False and data["passed"] == 1  # add(0, 0) == 0 still holds
+    assert [o["status"] for o in data["outcomes"]] == ["failed", "passed"]
+    assert data["isolation"]["level"] == "bubblewrap"
+
+
+@needs_bwrap
+def test_run_timeout_option(files: dict[str, Path]) -> None:
+    args = ["run", str(files["loop"]), str(files["tests"]), "--json", "--timeout", "1"]
+    result = runner.invoke(sandbox_cmd.app, args)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert {o["status"] for o in data["outcomes"]} == {"timeout"}
+    assert data["wall_seconds"] < 5
+
+
+def test_run_refuses_without_bubblewrap_unless_allowed(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox_pkg, "local_problem", lambda: "bwrap: setting up uid map failed")
+    args = ["run", str(files["good"]), str(files["tests"])]
+    refused = runner.invoke(sandbox_cmd.app, args)
+    assert isinstance(refused.exception, SandboxUnavailableError)
+    assert "uid map failed" in str(refused.exception)
+    assert "--allow-weak-sandbox" in str(refused.exception)
+
+    allowed = runner.invoke(sandbox_cmd.app, [*args, "--allow-weak-sandbox"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "weak (no isolation)" in allowed.output and "WITHOUT isolation" in allowed.output
+
+    check = runner.invoke(sandbox_cmd.app, ["check", "--json"])
+    assert check.exit_code == 1
+    assert json.loads(check.output)["problem"] == "bwrap: setting up uid map failed"
+
+
+def _mobench(*args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-c", "from mobench.cli import main; main()", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@needs_bwrap
+def test_console_entry_exit_codes(files: dict[str, Path]) -> None:
+    failing = _mobench("sandbox", "run", str(files["bad"]), str(files["tests"]))
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    missing = _mobench("sandbox", "run", str(files["good"]), str(files["tests"].parent / "nope.py"))
+    assert missing.returncode == 2 and "error:" in missing.stderr
+
+
+def test_help_texts() -> None:
+    top = runner.invoke(sandbox_cmd.app, ["--help"])
+    assert top.exit_code == 0 and "check" in top.output and "run" in top.output
+    run_help = runner.invoke(sandbox_cmd.app, ["run", "--help"])
+    assert "--allow-weak-sandbox" in run_help.output and "--timeout" in run_help.output
