@@ -76,8 +76,7 @@ def to_markdown(table: pd.DataFrame) -> str:
                   "compute s/seed", "device", "seeds"]
         out.append("| " + " | ".join(header) + " |")
         out.append("|" + "---|" * len(header))
-        for rank, row in enumerate(block.itertuples(index=False), start=1):
-            data = row._asdict()
+        for rank, data in enumerate(block.to_dict(orient="records"), start=1):
             cells = [
                 str(rank),
                 data["method"],
