@@ -14,6 +14,7 @@ import functools
 import hmac
 import importlib.resources
 import json
+import marshal
 import os
 import re
 import secrets
@@ -259,7 +260,7 @@ class ProcessSandbox:
             for key in ("config_r", "result_w"):  # the child's ends
                 os.close(fds.pop(key))
             with contextlib.suppress(OSError):  # a runner that died early is seen below
-                os.write(config_w, nonce.encode() + b"\n" + json.dumps(config).encode())
+                os.write(config_w, nonce.encode() + b"\n" + marshal.dumps(config))
             os.close(fds.pop("config_w"))
             deadline = started + job.limits.wall_seconds
             out, err, raw, timed_out = _collect(proc, result_r, deadline, job.limits.output_bytes)
