@@ -104,6 +104,16 @@ def test_passed_failed_error_and_isolation_recorded(local: LocalSandbox) -> None
 
 
 @needs_bwrap
+def test_details_survive_the_result_channel_intact(local: LocalSandbox) -> None:
+    message = 'quote " backslash \\ newline \n nul \x00 tab \t é ✓ \U0001f600 [/red]'
+    tests = f"def test_msg():\n    raise AssertionError({message!r})\n"
+    result = run1(local, "", tests)
+    assert result.status == "completed"
+    assert result.outcomes[0].status == "failed"
+    assert message in result.outcomes[0].detail
+
+
+@needs_bwrap
 def test_candidate_that_does_not_import_is_an_error_everywhere(local: LocalSandbox) -> None:
     result = run1(local, "def add(a, b) return a + b\n", ADD_TESTS)
     assert statuses(result) == {"test_small": "error", "test_negative": "error"}
@@ -207,10 +217,10 @@ def test_writing_forged_results_to_every_fd_gets_no_passes(local: LocalSandbox) 
     code = """import json, os
 for name in ("test_small", "test_negative"):
     for fd in range(3, 256):
-        for line in ({"nonce": "0" * 32, "test": name, "status": "passed"},
-                     {"status": "passed", "detail": "", "token": "0" * 32}):
+        for line in (json.dumps({"nonce": "0" * 32, "test": name, "status": "passed"}) + "\\n",
+                     "0" * 32 + "\\0passed\\0"):  # the result line / the test report format
             try:
-                os.write(fd, (json.dumps(line) + "\\n").encode())
+                os.write(fd, line.encode())
             except OSError:
                 pass
 for pid in ("1", str(os.getppid())):
