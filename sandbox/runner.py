@@ -5,10 +5,10 @@ one line, then the config (test names, limits, directories) as ``marshal`` data 
 interpreter. Each test runs in a child process of its own, forked before any candidate code is
 imported, with rlimits applied and a per-test wall-clock limit, so that a crash, ``os._exit``,
 ``sys.exit``, an infinite loop or tampering in one test cannot decide another test's outcome.
-The child reports to this process on a private pipe, tagged with a per-test random token; only
-this process writes to fd M: one JSON line per test and a final ``done`` line, each carrying
-the nonce. Fd M is closed in every test child before candidate code runs, and candidate output
-on stdout/stderr is never read as a result.
+The child reports to this process on a private pipe, tagged with a per-test random token
+(exactly one report is accepted); only this process writes to fd M: one JSON line per test and
+a final ``done`` line, each carrying the nonce. Fd M is closed in every test child before
+candidate code runs, and candidate output on stdout/stderr is never read as a result.
 
 Imports are kept to cheap built-in modules: interpreter start-up is most of a job's cost.
 """
@@ -148,7 +148,8 @@ def _child(name: str, token: bytes, report_fd: int, cfg: dict[str, Any]) -> None
                 stream.flush()
             except BaseException:  # noqa: B036
                 pass
-        write(report_fd, token + b"\0" + status + b"\0" + detail.encode("utf-8", "replace"))
+        body = detail.encode("utf-8", "replace")
+        write(report_fd, b"\0".join((token, status, str(len(body)).encode(), body)))
     finally:
         _exit(0)
 
@@ -209,12 +210,20 @@ def _judge(
         else:
             how = f"exit code {os.waitstatus_to_exitcode(wait_status)}"
         return {"status": "error", "detail": f"test process ended without a result ({how})"}
-    fields = raw.split(b"\0", 2)
-    clean_exit = os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0
-    if len(fields) != 3 or fields[0] != token or fields[1] not in STATUSES or not clean_exit:
+    # exactly one report: token, status, length, detail (a forked copy reporting too spoils it)
+    fields = raw.split(b"\0", 3)
+    ok = (
+        len(fields) == 4
+        and fields[0] == token
+        and fields[1] in STATUSES
+        and fields[2].isdigit()
+        and int(fields[2]) == len(fields[3])
+        and os.WIFEXITED(wait_status)
+        and os.WEXITSTATUS(wait_status) == 0
+    )
+    if not ok:
         return {"status": "error", "detail": "garbled or forged test report"}
-    detail = fields[2].decode("utf-8", "replace")[:DETAIL_CAP]
-    return {"status": fields[1].decode(), "detail": detail}
+    return {"status": fields[1].decode(), "detail": fields[3].decode("utf-8", "replace")}
 
 
 def _ancestors() -> set[int]:

@@ -238,6 +238,22 @@ os._exit(0)
     assert all("without a result" in o.detail or "forged" in o.detail for o in result.outcomes)
 
 
+@needs_bwrap
+def test_a_forked_copy_reporting_as_well_spoils_the_test(local: LocalSandbox) -> None:
+    code = """import os
+
+
+def add(a, b):
+    if os.fork() == 0:
+        return a + b  # the copy is right and reports 'passed'...
+    os.wait()
+    return a - b  # ...the original is wrong and reports 'failed'
+"""
+    result = run1(local, code, ADD_TESTS)
+    assert result.passed == 0
+    assert {o.detail for o in result.outcomes} == {"garbled or forged test report"}
+
+
 def test_result_channel_rejects_anything_not_exactly_right() -> None:
     nonce, names = "ab" * 16, ("test_a", "test_b")
 
