@@ -42,11 +42,12 @@ def _read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         raise PackFormatError(f"{path}: cannot read ({exc})") from None
 
 
-def _need(record: dict[str, Any], key: str, where: str, kind: type = str) -> Any:
+def _need(record: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
     if key not in record:
         raise PackFormatError(f"{where}: field '{key}' is missing")
     if not isinstance(record[key], kind):
-        raise PackFormatError(f"{where}: field '{key}' must be {kind.__name__}")
+        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise PackFormatError(f"{where}: field '{key}' must be {names}")
     return record[key]
 
 
@@ -69,8 +70,11 @@ def humaneval_tests(test_source: str, entry_point: str) -> str:
     except SyntaxError:
         tree = None
     check = next(
-        (n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef)
-         and n.name == "check"),
+        (
+            n
+            for n in (tree.body if tree else [])
+            if isinstance(n, ast.FunctionDef) and n.name == "check"
+        ),
         None,
     )
     if check is None:
@@ -87,12 +91,19 @@ def humaneval_tests(test_source: str, entry_point: str) -> str:
     return header + "\n".join(module_rest) + "\n\n\n" + "\n\n".join(tests)
 
 
+_NOT_ENTRY_POINTS = frozenset(
+    {"set", "sorted", "list", "tuple", "abs", "round", "len", "isclose", "math"}
+)
+
+
 def _called_name(assert_source: str) -> str:
     for node in ast.walk(ast.parse(assert_source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id not in {"set", "sorted", "list", "tuple", "abs", "round", "len",
-                                    "isclose", "math"}:
-                return node.func.id
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id not in _NOT_ENTRY_POINTS
+        ):
+            return node.func.id
     raise ValueError("no function call found")
 
 

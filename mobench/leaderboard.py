@@ -1,4 +1,4 @@
-"""Aggregating run records into leaderboard tables, and rendering them (markdown, CSV, JSON, PNG)."""
+"""Aggregating run records into leaderboard tables; markdown, CSV, JSON and PNG renderers."""
 
 from __future__ import annotations
 
@@ -49,9 +49,9 @@ def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
         device=("device", "first"),
         **{name: (name, "mean") for name in objective_cols if name in frame},
     ).reset_index()
-    table = table.sort_values(["pack", "protocol", "preference", "hv_mean"], ascending=[
-        True, True, True, False
-    ])
+    table = table.sort_values(
+        ["pack", "protocol", "preference", "hv_mean"], ascending=[True, True, True, False]
+    )
     return table.reset_index(drop=True)
 
 
@@ -66,14 +66,33 @@ def to_markdown(table: pd.DataFrame) -> str:
         objective_cols = [
             c
             for c in block.columns
-            if c not in {"pack", "protocol", "preference", "method", "hv_mean", "hv_std",
-                         "seeds", "training_pairs", "compute_s", "device"}
+            if c
+            not in {
+                "pack",
+                "protocol",
+                "preference",
+                "method",
+                "hv_mean",
+                "hv_std",
+                "seeds",
+                "training_pairs",
+                "compute_s",
+                "device",
+            }
             and block[c].notna().any()
         ]
         out.append(f"## {pack} — protocol `{protocol}`, preference λ = ({pref.replace('/', ', ')})")
         out.append("")
-        header = ["rank", "method", "HV (mean ± std)", *objective_cols, "training pairs",
-                  "compute s/seed", "device", "seeds"]
+        header = [
+            "rank",
+            "method",
+            "HV (mean ± std)",
+            *objective_cols,
+            "training pairs",
+            "compute s/seed",
+            "device",
+            "seeds",
+        ]
         out.append("| " + " | ".join(header) + " |")
         out.append("|" + "---|" * len(header))
         for rank, data in enumerate(block.to_dict(orient="records"), start=1):
@@ -105,8 +124,9 @@ def plot_hv(table: pd.DataFrame, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     blocks = list(table.groupby(["pack", "protocol", "preference"], sort=False))
-    fig, axes = plt.subplots(1, max(len(blocks), 1), figsize=(5 * max(len(blocks), 1), 3.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(len(blocks), 1), figsize=(5 * max(len(blocks), 1), 3.6), squeeze=False
+    )
     for ax, ((pack, protocol, pref), block) in zip(axes[0], blocks, strict=False):
         ax.barh(block["method"], block["hv_mean"], xerr=block["hv_std"], color="#4477aa")
         ax.invert_yaxis()

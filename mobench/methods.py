@@ -92,6 +92,8 @@ class Method(Protocol):
 
     params: Any
 
+    def __init__(self, params: Any = None) -> None: ...
+
     def supports(self, pack: Pack) -> bool: ...
 
     def train(self, ctx: TrainContext) -> TrainReport: ...
@@ -105,7 +107,7 @@ class MethodEntry:
 
     name: str
     target: str
-    cls: type | None
+    cls: type[Method] | None
     error: str = ""
 
 
@@ -115,7 +117,9 @@ def _check_adapter(name: str, cls: Any) -> None:
             raise MethodError(f"method {name!r}: adapter {cls!r} has no attribute {attr!r}")
     if cls.kind not in KINDS:
         raise MethodError(f"method {name!r}: kind {cls.kind!r} is not one of {KINDS}")
-    if not (dataclasses.is_dataclass(cls.Params) and cls.Params.__dataclass_params__.frozen):
+    params_cls = cls.Params
+    frozen = getattr(getattr(params_cls, "__dataclass_params__", None), "frozen", False)
+    if not (isinstance(params_cls, type) and dataclasses.is_dataclass(params_cls) and frozen):
         raise MethodError(f"method {name!r}: Params must be a frozen dataclass")
     if cls.name != name:
         raise MethodError(f"method {name!r}: entry point name differs from {cls.name!r}")
@@ -134,7 +138,7 @@ def registry() -> dict[str, MethodEntry]:
     return dict(sorted(out.items()))
 
 
-def get_method(name: str) -> type:
+def get_method(name: str) -> type[Method]:
     entries = registry()
     if name not in entries:
         known = ", ".join(entries) or "none"
@@ -145,20 +149,20 @@ def get_method(name: str) -> type:
     return entry.cls
 
 
-def default_params(cls: type) -> dict[str, Any]:
-    return dataclasses.asdict(cls.Params())  # type: ignore[attr-defined]
+def default_params(cls: type[Method]) -> dict[str, Any]:
+    return dataclasses.asdict(cls.Params())
 
 
-def build_params(cls: type, overrides: Mapping[str, str]) -> Any:
+def build_params(cls: type[Method], overrides: Mapping[str, str]) -> Any:
     """The adapter's ``Params`` with string overrides (``key=value`` from the CLI) applied."""
-    params_cls = cls.Params  # type: ignore[attr-defined]
+    params_cls = cls.Params
     hints = typing.get_type_hints(params_cls)
     fields = {f.name for f in dataclasses.fields(params_cls)}
     converted: dict[str, Any] = {}
     for key, raw in overrides.items():
         if key not in fields:
             raise MethodError(
-                f"method {cls.name!r} has no hyper-parameter {key!r} "  # type: ignore[attr-defined]
+                f"method {cls.name!r} has no hyper-parameter {key!r} "
                 f"(it has: {', '.join(sorted(fields))})"
             )
         converted[key] = _convert(raw, hints[key], key)

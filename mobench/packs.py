@@ -393,9 +393,7 @@ def load_pack(pack_dir: Path | str, *, verify: bool = True) -> Pack:
         )
     candidates: tuple[Candidate, ...] = ()
     if header["candidates_file"]:
-        candidates = _read_candidates(
-            pack_dir / header["candidates_file"], {i.id for i in items}
-        )
+        candidates = _read_candidates(pack_dir / header["candidates_file"], {i.id for i in items})
     digest = content_sha256(header, items, candidates)
     if verify and digest != header["sha256"]:
         raise PackIntegrityError(
@@ -440,7 +438,7 @@ def write_pack(
 ) -> Pack:
     """Write a pack (manifest with its sha256, items.jsonl, candidates.jsonl) and load it back."""
     pack_dir.mkdir(parents=True, exist_ok=True)
-    header = {
+    header: dict[str, Any] = {
         "name": name,
         "version": version,
         "track": track,
@@ -448,6 +446,9 @@ def write_pack(
         "preferences": tuple(tuple(float(v) for v in p) for p in preferences),
         "reference_point": tuple(reference_point or (0.0,) * len(objectives)),
     }
+    files = {"items": "items.jsonl"}
+    if candidates:
+        files["candidates"] = "candidates.jsonl"
     manifest = {
         "format": MANIFEST_FORMAT,
         "name": name,
@@ -458,13 +459,12 @@ def write_pack(
         "splits": {s: [i.id for i in items if i.split == s] for s in SPLITS},
         "preferences": [list(p) for p in header["preferences"]],
         "reference_point": list(header["reference_point"]),
-        "files": {"items": "items.jsonl"},
+        "files": files,
         "source": dict(source or {}),
         "sha256": content_sha256(header, items, candidates),
     }
     _write_jsonl(pack_dir / "items.jsonl", (i.to_json() for i in items))
     if candidates:
-        manifest["files"]["candidates"] = "candidates.jsonl"
         _write_jsonl(pack_dir / "candidates.jsonl", (c.to_json() for c in candidates))
     (pack_dir / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -15,6 +15,7 @@ import numpy as np
 from mobench.cache import NullCache, ResultCache, content_key
 from mobench.errors import MethodError
 from mobench.methods import (
+    Method,
     RespondContext,
     Response,
     ScoredPool,
@@ -109,7 +110,7 @@ class _Clock:
         return tuple(PhaseCompute(k, round(v, 4), device) for k, v in self.seconds.items())
 
 
-def _methods_for(pack: Pack, names: Sequence[str]) -> list[type]:
+def _methods_for(pack: Pack, names: Sequence[str]) -> list[type[Method]]:
     if names:
         return [get_method(n) for n in names]
     return [
@@ -239,15 +240,15 @@ class GridRunner:
     def _run_key(
         self,
         pack: Pack,
-        cls: type,
+        cls: type[Method],
         params: Any,
         pref: tuple[float, ...],
         seed: int,
         protocol: str,
     ) -> str:
         return content_key(
-            cls.name,  # type: ignore[attr-defined]
-            cls.version,  # type: ignore[attr-defined]
+            cls.name,
+            cls.version,
             asdict(params),
             pack.ref,
             pack.sha256,
@@ -262,7 +263,7 @@ class GridRunner:
         self,
         pack: Pack,
         pool: ScoredPool,
-        cls: type,
+        cls: type[Method],
         params: Any,
         pref: tuple[float, ...],
         seed: int,
@@ -287,24 +288,24 @@ class GridRunner:
                 {i: pool.candidates[i] for i in test_ids if i in pool.candidates},
                 pref,
                 seed,
-                pool.restrict(test_ids).objectives if cls.privileged else None,  # type: ignore[attr-defined]
+                pool.restrict(test_ids).objectives if cls.privileged else None,
             )
             with clock.phase("respond"):
                 answered = method.respond(respond_ctx)
-            _check_responses(cls.name, answered, sorted(test_ids))  # type: ignore[attr-defined]
+            _check_responses(cls.name, answered, sorted(test_ids))
             responses.extend(answered)
         with clock.phase("score"):
             vectors = _response_vectors(pack, pool, responses, self.env)
         metrics = {
             "hypervolume": hypervolume(vectors, np.asarray(pack.reference_point)),
-            "means": {n: float(v) for n, v in zip(pack.objective_names, vectors.mean(axis=0))},
+            "means": dict(zip(pack.objective_names, map(float, vectors.mean(axis=0)), strict=True)),
             "responses": len(responses),
             "scalarised": float(np.mean(vectors @ (np.asarray(pref) / sum(pref)))),
         }
         return RunRecord(
             run_key=key,
-            method=cls.name,  # type: ignore[attr-defined]
-            method_version=cls.version,  # type: ignore[attr-defined]
+            method=cls.name,
+            method_version=cls.version,
             params=asdict(params),
             pack=pack.ref,
             pack_sha256=pack.sha256,

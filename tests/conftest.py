@@ -37,8 +37,8 @@ PARTIAL = "```python\ndef add(a, b):\n    if a < 0:\n        return 0\n    retur
 WRONG = "def add(a, b):\n    return a - b\n"
 VERBOSE = (
     "Sure! Here is a careful, well documented solution.\n\n```python\n"
-    "def add(a: int, b: int) -> int:\n    \"\"\"Return the sum of a and b.\n\n"
-    "    Works for any integers, including negatives.\n    \"\"\"\n"
+    'def add(a: int, b: int) -> int:\n    """Return the sum of a and b.\n\n'
+    '    Works for any integers, including negatives.\n    """\n'
     "    result = a + b  # the sum\n    return result\n```\n\n"
     "### Explanation\nWe simply add the two numbers. Time complexity: O(1).\n" * 2
 )
@@ -63,7 +63,7 @@ def make_tiny_pack(root: Path, n_items: int = 9, name: str = "tiny") -> Pack:
         items.append(
             Item(
                 id=item_id,
-                prompt=f"Task {i}: write add(a, b) returning the sum.\n```python\ndef add(a, b):\n```",
+                prompt=f"Task {i}: write add(a, b).\n```python\ndef add(a, b):\n```",
                 split=splits[i],
                 tests=TINY_TESTS,
                 entry_point="add",

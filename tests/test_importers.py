@@ -30,7 +30,8 @@ HUMANEVAL = [
         "task_id": "Demo/2",
         "prompt": "def neg(x):\n",
         "canonical_solution": "    return -x\n",
-        "test": "def check(candidate):\n    assert candidate(1) == -1\n    assert candidate(0) == 0\n",
+        "test": "def check(candidate):\n    assert candidate(1) == -1\n"
+        "    assert candidate(0) == 0\n",
         "entry_point": "neg",
     },
 ]

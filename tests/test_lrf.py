@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 import torch
+from torch import nn
+
 from mobench.baselines.lrf import (
     PAPER_SCALARISATION,
     LocalRewardModel,
@@ -20,8 +22,6 @@ from mobench.baselines.lrf import (
     training_pairs,
 )
 from mobench.baselines.random_select import RandomSelect
-from torch import nn
-
 from mobench.embeddings import pair_text
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, ScoredPool, TrainContext

@@ -63,7 +63,9 @@ def test_tampered_manifest_objective_is_refused(tmp_path: Path, pack_factory) ->
         (lambda m: m.update(format=99), "field 'format'"),
     ],
 )
-def test_malformed_manifest_names_file_and_field(tmp_path: Path, pack_factory, mutate, message: str) -> None:
+def test_malformed_manifest_names_file_and_field(
+    tmp_path: Path, pack_factory, mutate, message: str
+) -> None:
     pack = pack_factory(tmp_path)
     path = pack.root / "manifest.json"
     manifest = json.loads(path.read_text())
@@ -118,7 +120,9 @@ def test_builtin_coding24_is_found_and_verifies() -> None:
     assert len(pack.items) == 24
     difficulties = [i.meta["difficulty"] for i in pack.items]
     assert {d: difficulties.count(d) for d in set(difficulties)} == {
-        "easy": 8, "medium": 8, "hard": 8
+        "easy": 8,
+        "medium": 8,
+        "hard": 8,
     }
     per_item = pack.candidates_by_item()
     assert all(len(c) >= 8 for c in per_item.values())

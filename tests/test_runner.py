@@ -17,22 +17,26 @@ from mobench.runner import GridRunner, RunConfig
 
 
 def _config(tmp_path: Path, pack_root: Path, **kw) -> RunConfig:
-    base = dict(
-        packs=("tiny",),
-        methods=("random", "oracle"),
-        seeds=(0, 1),
-        protocols=("kfold",),
-        folds=3,
-        out_dir=tmp_path / "runs",
-        pack_dirs=(pack_root,),
-    )
+    base = {
+        "packs": ("tiny",),
+        "methods": ("random", "oracle"),
+        "seeds": (0, 1),
+        "protocols": ("kfold",),
+        "folds": 3,
+        "out_dir": tmp_path / "runs",
+        "pack_dirs": (pack_root,),
+    }
     base.update(kw)
     return RunConfig(**base)
 
 
-def test_grid_writes_one_record_per_run_and_oracle_wins(tmp_path: Path, tiny_pack, fake_sandbox_cls) -> None:
+def test_grid_writes_one_record_per_run_and_oracle_wins(
+    tmp_path: Path, tiny_pack, fake_sandbox_cls
+) -> None:
     sandbox = fake_sandbox_cls()
-    runner = GridRunner(_config(tmp_path, tiny_pack.root.parents[1]), sandbox_factory=lambda: sandbox)
+    runner = GridRunner(
+        _config(tmp_path, tiny_pack.root.parents[1]), sandbox_factory=lambda: sandbox
+    )
     summary = runner.run()
     assert len(summary.written) == 4 and summary.skipped == 0
     by_method = {}
@@ -47,7 +51,9 @@ def test_grid_writes_one_record_per_run_and_oracle_wins(tmp_path: Path, tiny_pac
     assert min(by_method["oracle"]) >= max(by_method["random"])
 
 
-def test_rerun_skips_finished_runs_and_uses_the_cache(tmp_path: Path, tiny_pack, fake_sandbox_cls) -> None:
+def test_rerun_skips_finished_runs_and_uses_the_cache(
+    tmp_path: Path, tiny_pack, fake_sandbox_cls
+) -> None:
     sandbox = fake_sandbox_cls()
     config = _config(tmp_path, tiny_pack.root.parents[1])
     GridRunner(config, sandbox_factory=lambda: sandbox).run()
@@ -88,7 +94,9 @@ def test_interrupted_run_resumes_without_losing_or_duplicating(
     assert not list(config.out_dir.rglob("*.tmp"))
 
 
-def test_bad_adapter_output_is_a_clear_error(tmp_path: Path, tiny_pack, fake_sandbox_cls, monkeypatch) -> None:
+def test_bad_adapter_output_is_a_clear_error(
+    tmp_path: Path, tiny_pack, fake_sandbox_cls, monkeypatch
+) -> None:
     from mobench.baselines.random_select import RandomSelect
 
     monkeypatch.setattr(RandomSelect, "respond", lambda self, ctx: [Response("nope", "x")])

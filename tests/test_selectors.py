@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 import pytest
+
 from mobench.baselines.lrf import LRFBaseline, LRFParams, LRFPareto
 from mobench.baselines.oracle import Oracle
 from mobench.baselines.random_select import RandomSelect
-
 from mobench.errors import MethodError
 from mobench.methods import (
     Method,

@@ -34,24 +34,10 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script; user errors print one clear line, exit code 2."""
+    """Entry point of the console script; user errors print one clear line and exit 2."""
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except MobenchError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)
-    except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]; finished results are kept, rerun to resume")
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

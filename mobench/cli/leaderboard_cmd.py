@@ -31,8 +31,7 @@ def build(
     written = write_leaderboard(records, out or runs, wanted)
     if as_json:
         table = leaderboard_table(records)
-        emit_json({"files": [str(p) for p in written],
-                   "rows": table.to_dict(orient="records")})
+        emit_json({"files": [str(p) for p in written], "rows": table.to_dict(orient="records")})
         return
     console.print(f"{len(records)} run records → " + ", ".join(str(p) for p in written))
     md = next((p for p in written if p.suffix == ".md"), None)

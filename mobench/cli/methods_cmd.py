@@ -39,22 +39,24 @@ def list_methods(as_json: bool = JSON_OPTION) -> None:
 def show(name: str = typer.Argument(..., help="Method name."), as_json: bool = JSON_OPTION) -> None:
     """Show a method's kind, version, description and hyper-parameter defaults."""
     cls = get_method(name)
+    description = inspect.getdoc(cls) or ""
+    params = default_params(cls)
     info = {
         "method": name,
         "kind": cls.kind,
         "version": cls.version,
         "summary": cls.summary,
         "privileged": bool(getattr(cls, "privileged", False)),
-        "description": inspect.getdoc(cls) or "",
-        "params": default_params(cls),
+        "description": description,
+        "params": params,
     }
     if as_json:
         emit_json(info)
         return
     console.print(f"[bold]{name}[/] ({cls.kind}, v{cls.version}) — {cls.summary}\n")
-    console.print(info["description"] + "\n")
+    console.print(description + "\n")
     emit_table(
         "hyper-parameters (override with --param NAME.KEY=VALUE)",
-        [{"name": k, "default": v} for k, v in info["params"].items()],
+        [{"name": k, "default": v} for k, v in params.items()],
         ["name", "default"],
     )

@@ -11,9 +11,7 @@ from mobench.errors import MobenchError
 from mobench.pack_index import discover, locate, register_root, user_pack_dir
 from mobench.packs import load_pack
 
-app = typer.Typer(
-    help="Inspect, verify and import versioned task packs.", no_args_is_help=True
-)
+app = typer.Typer(help="Inspect, verify and import versioned task packs.", no_args_is_help=True)
 
 PACK_DIR_OPTION = typer.Option(
     [], "--pack-dir", help="Extra folder of packs (<dir>/<name>/<version>/), searched first."
@@ -78,8 +76,13 @@ def show(
     emit_table(
         "objectives",
         [
-            {"name": o.name, "scorer": o.scorer, "bounds": list(o.bounds),
-             "direction": o.direction, "params": dict(o.params)}
+            {
+                "name": o.name,
+                "scorer": o.scorer,
+                "bounds": list(o.bounds),
+                "direction": o.direction,
+                "params": dict(o.params),
+            }
             for o in pack.objectives
         ],
         ["name", "scorer", "bounds", "direction", "params"],
@@ -150,9 +153,13 @@ def stats(
     emit_table(
         "objective ranges (normalised)",
         [
-            {"objective": n, "min": result.objective_min[n], "max": result.objective_max[n],
-             "mean": result.objective_mean[n],
-             "span": result.objective_max[n] - result.objective_min[n]}
+            {
+                "objective": n,
+                "min": result.objective_min[n],
+                "max": result.objective_max[n],
+                "mean": result.objective_mean[n],
+                "span": result.objective_max[n] - result.objective_min[n],
+            }
             for n in pack.objective_names
         ],
         ["objective", "min", "max", "mean", "span"],
@@ -163,8 +170,10 @@ def stats(
         [{"bucket": k, "candidates": v} for k, v in result.first_objective_histogram.items()],
         ["bucket", "candidates"],
     )
-    console.print(f"items with at least one candidate at {first} = 1: "
-                  f"{result.items_with_a_full_score}/{result.items}")
+    console.print(
+        f"items with at least one candidate at {first} = 1: "
+        f"{result.items_with_a_full_score}/{result.items}"
+    )
 
 
 @app.command("import")
@@ -185,10 +194,16 @@ def import_cmd(
     root = out or user_pack_dir()
     pack = import_pack(file, fmt, root, pack_name, version)
     register_root(root)
-    info = {"pack": pack.ref, "path": str(pack.root), "items": len(pack.items),
-            "sha256": pack.sha256}
+    info = {
+        "pack": pack.ref,
+        "path": str(pack.root),
+        "items": len(pack.items),
+        "sha256": pack.sha256,
+    }
     if as_json:
         emit_json(info)
     else:
         console.print(f"wrote [bold]{pack.ref}[/] ({len(pack.items)} items) to {pack.root}")
-        console.print(f"`mobench packs show {pack.name}` and `mobench run --pack {pack.name}` find it")
+        console.print(
+            f"`mobench packs show {pack.name}` and `mobench run --pack {pack.name}` find it"
+        )

@@ -20,7 +20,9 @@ def _parse_params(raw: list[str]) -> dict[str, dict[str, str]]:
         target, sep, value = entry.partition("=")
         method, dot, key = target.partition(".")
         if not sep or not dot or not method or not key:
-            raise MobenchError(f"--param {entry!r} must look like METHOD.KEY=VALUE (lrf-pareto.lr=1e-3)")
+            raise MobenchError(
+                f"--param {entry!r} must look like METHOD.KEY=VALUE (lrf-pareto.lr=1e-3)"
+            )
         out[method][key] = value
     return dict(out)
 
@@ -33,11 +35,13 @@ def run(
         [], "--method", "-m", help="Method to run; repeatable (default: all that support the pack)."
     ),
     seeds: int = typer.Option(3, "--seeds", help="Number of seeds (0..N-1)."),
-    seed: list[int] = typer.Option([], "--seed", help="Explicit seed; repeatable, overrides --seeds."),
+    seed: list[int] = typer.Option(
+        [], "--seed", help="Explicit seed; repeatable, overrides --seeds."
+    ),
     protocol: list[str] = typer.Option(
         list(DEFAULT_PROTOCOLS),
         "--protocol",
-        help=f"Evaluation protocol; repeatable: {', '.join(PROTOCOLS)} "
+        help="Evaluation protocol; repeatable: kfold, split or pack "
         "(kfold: every item tested once; split: 70/15/15 per seed; pack: the pack's splits).",
     ),
     folds: int = typer.Option(6, "--folds", help="Number of folds for the kfold protocol."),
@@ -48,7 +52,8 @@ def run(
     pack_dir: list[Path] = typer.Option([], "--pack-dir", help="Extra folder of packs."),
     sandbox: str = typer.Option("auto", "--sandbox", help="Sandbox backend: auto, local, weak."),
     allow_weak_sandbox: bool = typer.Option(
-        False, "--allow-weak-sandbox",
+        False,
+        "--allow-weak-sandbox",
         help="If bubblewrap cannot run, run code without isolation (recorded in every result).",
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached scores."),
@@ -83,8 +88,15 @@ def run(
     if bad:
         raise MobenchError(f"unknown protocol(s) {bad}; choose from {', '.join(PROTOCOLS)}")
     started = time.perf_counter()
-    with RichProgress(enabled=not as_json) as progress:
-        summary = GridRunner(config, progress).run()
+    try:
+        with RichProgress(enabled=not as_json) as progress:
+            summary = GridRunner(config, progress).run()
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]interrupted[/]: finished runs are kept in {out}/records; "
+            "rerun the same command to resume"
+        )
+        raise typer.Exit(130) from None
     records = summary.records
     from mobench.records import RunStore
 

@@ -1,8 +1,8 @@
 """Scorers, one module per family; importing this package registers the built-in ones."""
 
 from mobench.objectives.base import (
-    ScoreRequest,
     Scorer,
+    ScoreRequest,
     ScoringEnv,
     make_scorer,
     register_scorer,

@@ -85,16 +85,12 @@ def make_scorer(spec: ObjectiveSpec, env: ScoringEnv) -> Scorer:
     return _REGISTRY[key](spec.params, env)
 
 
-def score_objectives(
-    pack: Pack, batch: Sequence[ScoreRequest], env: ScoringEnv
-) -> np.ndarray:
+def score_objectives(pack: Pack, batch: Sequence[ScoreRequest], env: ScoringEnv) -> np.ndarray:
     """Raw objective matrix (len(batch), m) for a pack, through the content-addressed cache."""
     out = np.zeros((len(batch), len(pack.objectives)))
     for j, spec in enumerate(pack.objectives):
         namespace = f"score:{spec.scorer}"
-        keys = [
-            content_key(dict(spec.params), r.item.to_json(), r.completion) for r in batch
-        ]
+        keys = [content_key(dict(spec.params), r.item.to_json(), r.completion) for r in batch]
         cached = env.cache.get_many(namespace, keys)
         missing = [i for i, k in enumerate(keys) if k not in cached]
         if missing:
