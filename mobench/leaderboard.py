@@ -25,10 +25,20 @@ def _row(record: RunRecord) -> dict[str, Any]:
         "training_pairs": record.training.get("training_pairs", 0),
         "compute_s": record.compute_seconds,
         "device": ",".join(sorted({p.device for p in record.compute})) or "cpu",
+        "val_loss": record.training.get("val_loss", float("nan")),
+        "weights": record.training.get("learned_weights"),
     }
     for name in record.objectives:
         row[name] = record.metrics["means"][name]
     return row
+
+
+def _mean_weights(column: pd.Series) -> str:
+    """Mean learned objective weights over seeds, as ``w1/w2/w3`` ('' when a method has none)."""
+    vectors = [v for v in column if isinstance(v, list) and v]
+    if not vectors:
+        return ""
+    return "/".join(f"{w:.2f}" for w in pd.DataFrame(vectors).mean(axis=0))
 
 
 def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
@@ -47,6 +57,8 @@ def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
         training_pairs=("training_pairs", "mean"),
         compute_s=("compute_s", "mean"),
         device=("device", "first"),
+        val_loss=("val_loss", "mean"),
+        weights=("weights", _mean_weights),
         **{name: (name, "mean") for name in objective_cols if name in frame},
     ).reset_index()
     table = table.sort_values(
@@ -55,64 +67,83 @@ def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+_NON_OBJECTIVE = {
+    "pack",
+    "protocol",
+    "preference",
+    "method",
+    "hv_mean",
+    "hv_std",
+    "seeds",
+    "training_pairs",
+    "compute_s",
+    "device",
+    "val_loss",
+    "weights",
+}
+
+
+def board_blocks(table: pd.DataFrame) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The leaderboard as (title, header, rows of cells) blocks, one per pack/protocol/λ."""
+    blocks = []
+    for (pack, protocol, pref), block in table.groupby(
+        ["pack", "protocol", "preference"], sort=False
+    ):
+        objective_cols = [
+            c for c in block.columns if c not in _NON_OBJECTIVE and block[c].notna().any()
+        ]
+        title = f"{pack} — protocol `{protocol}`, preference λ = ({pref.replace('/', ', ')})"
+        header = [
+            "#",
+            "method",
+            "HV ± std",
+            *objective_cols,
+            "pairs",
+            "secs",
+            "device",
+            "seeds",
+            "w (learned)",
+            "val loss",
+        ]
+        rows = []
+        for rank, data in enumerate(block.to_dict(orient="records"), start=1):
+            rows.append(
+                [
+                    str(rank),
+                    data["method"],
+                    f"{data['hv_mean']:.4f} ± {data['hv_std']:.4f}",
+                    *(f"{data[c]:.3f}" for c in objective_cols),
+                    f"{data['training_pairs']:.0f}",
+                    f"{data['compute_s']:.2f}",
+                    data["device"],
+                    str(data["seeds"]),
+                    data["weights"] or "–",
+                    "–" if pd.isna(data["val_loss"]) else f"{data['val_loss']:.4f}",
+                ]
+            )
+        blocks.append((title, header, rows))
+    return blocks
+
+
+FOOTNOTE = (
+    "HV: hypervolume of the selected responses' objective vectors (normalised to [0, 1], "
+    "reference point 0), pooled over each seed's test items; secs: compute seconds per seed; "
+    "w: the learned objective weights softmax(u); val loss: the best validation ranking loss. "
+    "`kfoldK`: every item tested once across K folds; `split`: one 70/15/15 split per seed; "
+    "`pack`: the pack's splits."
+)
+
+
 def to_markdown(table: pd.DataFrame) -> str:
     """One markdown table per (pack, protocol, preference) block, methods ranked by HV."""
     if table.empty:
         return "_No run records yet: run `mobench run` first._\n"
     out = ["# mobench leaderboard", ""]
-    for (pack, protocol, pref), block in table.groupby(
-        ["pack", "protocol", "preference"], sort=False
-    ):
-        objective_cols = [
-            c
-            for c in block.columns
-            if c
-            not in {
-                "pack",
-                "protocol",
-                "preference",
-                "method",
-                "hv_mean",
-                "hv_std",
-                "seeds",
-                "training_pairs",
-                "compute_s",
-                "device",
-            }
-            and block[c].notna().any()
-        ]
-        out.append(f"## {pack} — protocol `{protocol}`, preference λ = ({pref.replace('/', ', ')})")
+    for title, header, rows in board_blocks(table):
+        out += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(row) + " |" for row in rows]
         out.append("")
-        header = [
-            "rank",
-            "method",
-            "HV (mean ± std)",
-            *objective_cols,
-            "training pairs",
-            "compute s/seed",
-            "device",
-            "seeds",
-        ]
-        out.append("| " + " | ".join(header) + " |")
-        out.append("|" + "---|" * len(header))
-        for rank, data in enumerate(block.to_dict(orient="records"), start=1):
-            cells = [
-                str(rank),
-                data["method"],
-                f"{data['hv_mean']:.4f} ± {data['hv_std']:.4f}",
-                *(f"{data[c]:.3f}" for c in objective_cols),
-                f"{data['training_pairs']:.0f}",
-                f"{data['compute_s']:.2f}",
-                data["device"],
-                str(data["seeds"]),
-            ]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
-    out.append(
-        "HV: hypervolume of the selected responses' objective vectors (normalised to [0, 1], "
-        "reference point 0), pooled over each seed's test items. `kfoldK`: every item tested "
-        "once across K folds; `split`: one 70/15/15 split per seed; `pack`: the pack's splits."
-    )
+    out.append(FOOTNOTE)
     return "\n".join(out) + "\n"
 
 

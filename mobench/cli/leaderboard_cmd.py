@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json
+from mobench.cli.output import JSON_OPTION, console, emit_json, print_board
 from mobench.leaderboard import FORMATS, leaderboard_table, write_leaderboard
 from mobench.records import RunStore
 
@@ -34,6 +34,4 @@ def build(
         emit_json({"files": [str(p) for p in written], "rows": table.to_dict(orient="records")})
         return
     console.print(f"{len(records)} run records → " + ", ".join(str(p) for p in written))
-    md = next((p for p in written if p.suffix == ".md"), None)
-    if md:
-        console.print(md.read_text(encoding="utf-8"))
+    print_board(leaderboard_table(records))

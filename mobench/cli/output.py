@@ -32,3 +32,29 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+def print_board(table: Any) -> None:
+    """Print leaderboard blocks as rich tables (the markdown file holds the same numbers)."""
+    from mobench.leaderboard import FOOTNOTE, board_blocks
+
+    if table.empty:
+        console.print("no run records yet: run `mobench run` first")
+        return
+    from rich import box
+
+    for title, header, rows in board_blocks(table):
+        # device and seed count go into the title so the table fits an 80-column terminal
+        folded = [header.index(c) for c in ("device", "seeds", "w (learned)", "val loss")]
+        devices = sorted({row[folded[0]] for row in rows})
+        seeds = sorted({row[folded[1]] for row in rows})
+        caption = f"device {', '.join(devices)}; seeds {', '.join(seeds)}"
+        rich_table = Table(title=title.replace("`", ""), caption=caption, box=box.SIMPLE_HEAD)
+        keep = [i for i in range(len(header)) if i not in folded]
+        for i in keep:
+            col = header[i]
+            rich_table.add_column(col, justify="left" if col == "method" else "right", no_wrap=True)
+        for row in rows:
+            rich_table.add_row(*(row[i] for i in keep))
+        console.print(rich_table)
+    console.print(FOOTNOTE.replace("`", ""), style="dim")

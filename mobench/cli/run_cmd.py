@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json
+from mobench.cli.output import JSON_OPTION, console, emit_json, print_board
 from mobench.errors import MobenchError
 from mobench.protocols import PROTOCOLS
 from mobench.runner import DEFAULT_PACKS, DEFAULT_PROTOCOLS, GridRunner, RunConfig
@@ -68,7 +68,7 @@ def run(
     fast. The leaderboard is written to OUT/leaderboard.{md,csv,png}.
     """
     from mobench.cli.progress import RichProgress
-    from mobench.leaderboard import leaderboard_table, to_markdown, write_leaderboard
+    from mobench.leaderboard import leaderboard_table, write_leaderboard
 
     config = RunConfig(
         packs=tuple(pack),
@@ -118,7 +118,7 @@ def run(
         f"{len(records)} new run records, {summary.skipped} already done, "
         f"{elapsed:.1f} s; leaderboard in {out}/"
     )
-    console.print(to_markdown(leaderboard_table(all_records)))
+    print_board(leaderboard_table(all_records))
 
 
 def register(app: typer.Typer) -> None:
