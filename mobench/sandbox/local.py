@@ -337,6 +337,13 @@ def _memfd(name: str, data: bytes) -> int:
     return fd
 
 
+def sandbox_python() -> str:
+    """The real interpreter behind ``sys.executable`` (a venv's ``bin/python`` is a symlink
+    that may live under a path the sandbox hides, such as /tmp); the runner needs only the
+    standard library, so the base interpreter serves."""
+    return os.path.realpath(sys.executable)
+
+
 def _python_roots() -> list[str]:
     """Directories the sandboxed Python needs beyond /usr: its install prefix(es)."""
     candidates = {
@@ -466,7 +473,7 @@ class LocalSandbox(ProcessSandbox):
         argv += ["--remount-ro", "/", "--clearenv"]
         for key, value in SANDBOX_ENV.items():
             argv += ["--setenv", key, value]
-        argv += ["--chdir", self.SCRATCH_DIR, sys.executable, *PYTHON_FLAGS, self.RUNNER]
+        argv += ["--chdir", self.SCRATCH_DIR, sandbox_python(), *PYTHON_FLAGS, self.RUNNER]
         argv += ["--config-fd", str(config_fd), "--result-fd", str(result_fd)]
 
         def cleanup() -> None:
