@@ -19,7 +19,7 @@ import numpy as np
 
 from mobench.coding_pack import CODING_OBJECTIVES, LRF_LAMBDA
 from mobench.errors import PackFormatError
-from mobench.packs import Candidate, Item, Pack, write_pack
+from mobench.packs import Candidate, Item, Pack, load_pack, write_pack
 from mobench.tokens import count_tokens
 
 FORMATS = ("humaneval", "mbpp")
@@ -188,7 +188,7 @@ def import_pack(path: Path, fmt: str, out_root: Path, name: str, version: str = 
             )
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return write_pack(
+    folder = write_pack(
         out_root / name / version,
         name=name,
         version=version,
@@ -200,3 +200,4 @@ def import_pack(path: Path, fmt: str, out_root: Path, name: str, version: str = 
         description=f"Imported from {path.name} ({fmt} format).",
         source={"format": fmt, "file": path.name, "file_sha256": digest},
     )
+    return load_pack(folder)

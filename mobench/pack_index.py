@@ -106,6 +106,15 @@ def locate(ref: str, extra: Sequence[Path] = ()) -> PackLocation:
     return matches[-1]
 
 
-def open_pack(ref: str, extra: Sequence[Path] = (), *, verify: bool = True) -> Pack:
-    """Locate and load a pack, verifying its hash."""
-    return load_pack(locate(ref, extra).path, verify=verify)
+def open_pack(
+    ref: str,
+    extra: Sequence[Path] = (),
+    *,
+    verify: bool = True,
+    source: Path | None = None,
+    verify_source: bool = True,
+) -> Pack:
+    """Locate and load a pack, verifying its hash (and, for external data, the file's)."""
+    return load_pack(
+        locate(ref, extra).path, verify=verify, source=source, verify_source=verify_source
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,26 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class PreferencePair:
+    """A pairwise label on one objective: which of two candidates of an item is better."""
+
+    item_id: str
+    a: str  # candidate id
+    b: str  # candidate id
+    objective: str
+    winner: str  # "a" | "b" | "tie"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item_id": self.item_id,
+            "a": self.a,
+            "b": self.b,
+            "objective": self.objective,
+            "winner": self.winner,
+        }
+
+
+@dataclass(frozen=True)
 class Pack:
     """A loaded, verified task pack."""
 
@@ -120,6 +140,7 @@ class Pack:
     sha256: str
     root: Path | None = None
     source: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    pairs: tuple[PreferencePair, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -157,10 +178,20 @@ class Pack:
 
 
 def canonical_content(
-    header: Mapping[str, Any], items: Sequence[Item], candidates: Sequence[Candidate]
+    header: Mapping[str, Any],
+    items: Sequence[Item],
+    candidates: Sequence[Candidate],
+    pairs: Sequence[PreferencePair] = (),
 ) -> bytes:
-    """The bytes the pack hash covers: everything that affects scores, in a fixed order."""
-    payload = {
+    """The bytes the pack hash covers: everything that affects scores, in a fixed order.
+
+    A pack with an external ``loader`` hashes its manifest (objectives, loader spec with the
+    dataset id, revision and file sha256) instead of the items: the loader verifies the data
+    against the file hash the manifest pins.
+    """
+    if header.get("loader"):
+        items, candidates, pairs = (), (), ()
+    payload: dict[str, Any] = {
         "name": header["name"],
         "version": header["version"],
         "track": header["track"],
@@ -173,13 +204,20 @@ def canonical_content(
             c.to_json() for c in sorted(candidates, key=lambda c: (c.item_id, c.candidate_id))
         ],
     }
+    if pairs:
+        payload["pairs"] = [p.to_json() for p in pairs]
+    if header.get("loader"):
+        payload["loader"] = dict(header["loader"])
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def content_sha256(
-    header: Mapping[str, Any], items: Sequence[Item], candidates: Sequence[Candidate]
+    header: Mapping[str, Any],
+    items: Sequence[Item],
+    candidates: Sequence[Candidate],
+    pairs: Sequence[PreferencePair] = (),
 ) -> str:
-    return hashlib.sha256(canonical_content(header, items, candidates)).hexdigest()
+    return hashlib.sha256(canonical_content(header, items, candidates, pairs)).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +398,10 @@ def read_manifest(pack_dir: Path) -> dict[str, Any]:
             raise f._fail(f"preferences[{i}]", "must be non-negative with a positive sum")
         prefs.append(tuple(float(v) for v in pref))
     ref_point = f.numbers("reference_point", m) if "reference_point" in f.data else (0.0,) * m
-    files = f.sub("files")
+    loader = dict(f.get("loader", dict, {}))
+    if loader and not isinstance(loader.get("name"), str):
+        raise f._fail("loader.name", "must name a registered loader (a string)")
+    files = f.sub("files") if "files" in f.data or not loader else _Fields({}, f.where, "files")
     name = f.get("name", str)
     version = f.get("version", str)
     if not name or "@" in name or "/" in name:
@@ -374,17 +415,46 @@ def read_manifest(pack_dir: Path) -> dict[str, Any]:
         "preferences": tuple(prefs),
         "reference_point": ref_point,
         "splits": _read_splits(f),
-        "items_file": files.get("items", str),
+        "items_file": files.get("items", str, "") if loader else files.get("items", str),
         "candidates_file": files.get("candidates", str, ""),
+        "pairs_file": files.get("pairs", str, ""),
+        "loader": loader,
         "source": dict(f.get("source", dict, {})),
         "sha256": f.get("sha256", str),
     }
 
 
-def load_pack(pack_dir: Path | str, *, verify: bool = True) -> Pack:
-    """Load the pack in ``pack_dir``; refuse it when its content does not match its sha256."""
-    pack_dir = Path(pack_dir)
-    header = read_manifest(pack_dir)
+def _read_pairs(path: Path, candidates: Sequence[Candidate]) -> tuple[PreferencePair, ...]:
+    owner = {c.candidate_id: c.item_id for c in candidates}
+    pairs = []
+    for _where, f in _read_jsonl(path):
+        pair = PreferencePair(
+            item_id=f.get("item_id", str),
+            a=f.get("a", str),
+            b=f.get("b", str),
+            objective=f.get("objective", str),
+            winner=f.get("winner", str),
+        )
+        if pair.winner not in ("a", "b", "tie"):
+            raise f._fail("winner", f"must be 'a', 'b' or 'tie', got {pair.winner!r}")
+        for key in ("a", "b"):
+            if owner.get(getattr(pair, key)) != pair.item_id:
+                raise f._fail(key, f"is not a candidate of item {pair.item_id!r}")
+        pairs.append(pair)
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """What a pack's data files (or its external loader) provide."""
+
+    items: tuple[Item, ...]
+    candidates: tuple[Candidate, ...] = ()
+    pairs: tuple[PreferencePair, ...] = ()
+    source: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _read_local_data(pack_dir: Path, header: Mapping[str, Any]) -> LoadedData:
     items = _read_items(pack_dir / header["items_file"], header["splits"])
     unknown = set(header["splits"]) - {i.id for i in items}
     if unknown:
@@ -394,7 +464,35 @@ def load_pack(pack_dir: Path | str, *, verify: bool = True) -> Pack:
     candidates: tuple[Candidate, ...] = ()
     if header["candidates_file"]:
         candidates = _read_candidates(pack_dir / header["candidates_file"], {i.id for i in items})
-    digest = content_sha256(header, items, candidates)
+    pairs: tuple[PreferencePair, ...] = ()
+    if header["pairs_file"]:
+        pairs = _read_pairs(pack_dir / header["pairs_file"], candidates)
+    return LoadedData(items, candidates, pairs)
+
+
+def load_pack(
+    pack_dir: Path | str,
+    *,
+    verify: bool = True,
+    source: Path | None = None,
+    verify_source: bool = True,
+) -> Pack:
+    """Load the pack in ``pack_dir``; refuse it when its content does not match its sha256.
+
+    Packs whose manifest names a ``loader`` read their data from outside the pack: from
+    ``source`` (a local file or folder) or, without one, from the hub through the loader's
+    pinned revision. The loader checks the data's sha256 unless ``verify_source`` is false.
+    """
+    pack_dir = Path(pack_dir)
+    header = read_manifest(pack_dir)
+    if header["loader"]:
+        from mobench.loaders import run_loader
+
+        data = run_loader(header, source, verify_source)
+    else:
+        data = _read_local_data(pack_dir, header)
+    items, candidates, pairs = data.items, data.candidates, data.pairs
+    digest = content_sha256(header, items, candidates, pairs)
     if verify and digest != header["sha256"]:
         raise PackIntegrityError(
             f"pack {header['name']}@{header['version']} in {pack_dir} does not match its hash: "
@@ -414,7 +512,8 @@ def load_pack(pack_dir: Path | str, *, verify: bool = True) -> Pack:
         candidates=candidates,
         sha256=digest,
         root=pack_dir,
-        source=header["source"],
+        source={**header["source"], **data.source},
+        pairs=pairs,
     )
 
 
@@ -429,14 +528,19 @@ def write_pack(
     version: str,
     track: str,
     objectives: Sequence[ObjectiveSpec],
-    items: Sequence[Item],
+    items: Sequence[Item] = (),
     candidates: Sequence[Candidate] = (),
+    pairs: Sequence[PreferencePair] = (),
     preferences: Sequence[Sequence[float]] = (),
     reference_point: Sequence[float] | None = None,
     description: str = "",
     source: Mapping[str, Any] | None = None,
-) -> Pack:
-    """Write a pack (manifest with its sha256, items.jsonl, candidates.jsonl) and load it back."""
+    loader: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write a pack (manifest with its sha256 and its data files); returns the pack folder.
+
+    With ``loader``, no data files are written: the manifest pins the external source.
+    """
     pack_dir.mkdir(parents=True, exist_ok=True)
     header: dict[str, Any] = {
         "name": name,
@@ -445,11 +549,15 @@ def write_pack(
         "objectives": tuple(objectives),
         "preferences": tuple(tuple(float(v) for v in p) for p in preferences),
         "reference_point": tuple(reference_point or (0.0,) * len(objectives)),
+        "loader": dict(loader or {}),
     }
-    files = {"items": "items.jsonl"}
-    if candidates:
-        files["candidates"] = "candidates.jsonl"
-    manifest = {
+    data: dict[str, Sequence[Item | Candidate | PreferencePair]] = {
+        "items": items,
+        "candidates": candidates,
+        "pairs": pairs,
+    }
+    files = {key: f"{key}.jsonl" for key, rows in data.items() if rows and not loader}
+    manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
         "name": name,
         "version": version,
@@ -461,18 +569,20 @@ def write_pack(
         "reference_point": list(header["reference_point"]),
         "files": files,
         "source": dict(source or {}),
-        "sha256": content_sha256(header, items, candidates),
     }
-    _write_jsonl(pack_dir / "items.jsonl", (i.to_json() for i in items))
-    if candidates:
-        _write_jsonl(pack_dir / "candidates.jsonl", (c.to_json() for c in candidates))
+    if loader:
+        manifest["loader"] = dict(loader)
+        manifest["splits"] = {}
+    manifest["sha256"] = content_sha256(header, items, candidates, pairs)
+    for key, filename in files.items():
+        _write_jsonl(pack_dir / filename, (row.to_json() for row in data[key]))
     (pack_dir / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return load_pack(pack_dir)
+    return pack_dir
 
 
-def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -62,6 +62,8 @@ class RunConfig:
     use_cache: bool = True
     force: bool = False
     pack_dirs: tuple[Path, ...] = ()
+    sources: Mapping[str, Path] = field(default_factory=dict)  # pack name -> local data copy
+    verify_sources: bool = True
 
 
 class ProgressSink(Protocol):
@@ -202,7 +204,12 @@ class GridRunner:
         records: list[RunRecord] = []
         skipped = 0
         for pack_ref in self.config.packs:
-            pack = open_pack(pack_ref, self.config.pack_dirs)
+            pack = open_pack(
+                pack_ref,
+                self.config.pack_dirs,
+                source=self.config.sources.get(pack_ref.partition("@")[0]),
+                verify_source=self.config.verify_sources,
+            )
             methods = _methods_for(pack, self.config.methods)
             grid = [
                 (cls, pref, seed, protocol)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mobench.coding_pack import CODING_OBJECTIVES, LRF_LAMBDA
-from mobench.packs import Candidate, Item, Pack, write_pack
+from mobench.packs import Candidate, Item, Pack, load_pack, write_pack
 from mobench.sandbox.base import Isolation, Job, JobResult, Limits, TestOutcome
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -75,7 +75,7 @@ def make_tiny_pack(root: Path, n_items: int = 9, name: str = "tiny") -> Pack:
             candidates.append(
                 Candidate(item_id, f"{item_id}-c{j}", text, 20, len(text) // 4, {"style": j})
             )
-    return write_pack(
+    folder = write_pack(
         root / name / "1",
         name=name,
         version="1",
@@ -86,6 +86,7 @@ def make_tiny_pack(root: Path, n_items: int = 9, name: str = "tiny") -> Pack:
         preferences=[LRF_LAMBDA],
         description="tiny test pack",
     )
+    return load_pack(folder)
 
 
 @pytest.fixture()

@@ -129,3 +129,71 @@ def test_builtin_coding24_is_found_and_verifies() -> None:
     assert len({c.completion for c in pack.candidates}) == len(pack.candidates)
     for name in ("fizzbuzz", "two_sum", "lru_cache", "min_window"):
         assert any(name in i.id for i in pack.items), name
+
+
+def test_pairs_roundtrip_and_are_hashed(tmp_path: Path) -> None:
+    from mobench.packs import Candidate, Item, PreferencePair, load_pack, write_pack
+
+    items = [Item("q1", "Say hi", split="train")]
+    cands = [Candidate("q1", "q1-a", "Hi!"), Candidate("q1", "q1-b", "No.")]
+    pairs = [PreferencePair("q1", "q1-a", "q1-b", "helpful", "a")]
+    spec = ObjectiveSpec("helpful", "text.length@1")
+    folder = write_pack(
+        tmp_path / "p" / "1",
+        name="p",
+        version="1",
+        track="text",
+        objectives=[spec],
+        items=items,
+        candidates=cands,
+        pairs=pairs,
+    )
+    pack = load_pack(folder)
+    assert pack.pairs == tuple(pairs)
+    lines = (folder / "pairs.jsonl").read_text().replace('"winner": "a"', '"winner": "b"')
+    (folder / "pairs.jsonl").write_text(lines)
+    with pytest.raises(PackIntegrityError):
+        load_pack(folder)
+    (folder / "pairs.jsonl").write_text(lines.replace('"winner": "b"', '"winner": "x"'))
+    with pytest.raises(PackFormatError, match="field 'winner'"):
+        load_pack(folder)
+
+
+def test_external_loader_pack_hashes_manifest_and_checks_the_file(tmp_path: Path) -> None:
+    from mobench import loaders
+    from mobench.packs import Item, LoadedData, load_pack, write_pack
+
+    data = tmp_path / "data.txt"
+    data.write_text("2+2\n3+3\n")
+    digest = loaders.file_sha256(data)
+
+    @loaders.register_loader("test-lines")
+    def _load(header, source, verify_source):  # noqa: ANN001, ANN202 - test double
+        provenance = loaders.check_file_hash(
+            source, header["loader"]["file_sha256"], verify_source, "test file"
+        )
+        lines = source.read_text().split()
+        return LoadedData(tuple(Item(f"l{i}", t) for i, t in enumerate(lines)), source=provenance)
+
+    spec = ObjectiveSpec("acc", "text.length@1")
+    folder = write_pack(
+        tmp_path / "ext" / "1",
+        name="ext",
+        version="1",
+        track="text",
+        objectives=[spec],
+        loader={"name": "test-lines", "file_sha256": digest},
+    )
+    assert not (folder / "items.jsonl").exists()
+    pack = load_pack(folder, source=data)
+    assert [i.prompt for i in pack.items] == ["2+2", "3+3"]
+    assert pack.source["verified"] is True
+    data.write_text("tampered\n")
+    with pytest.raises(PackIntegrityError, match="differs from the canonical test file"):
+        load_pack(folder, source=data)
+    assert load_pack(folder, source=data, verify_source=False).source["verified"] is False
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["loader"]["file_sha256"] = "0" * 64
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(PackIntegrityError, match="does not match its hash"):
+        load_pack(folder, source=data, verify_source=False)

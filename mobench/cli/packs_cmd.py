@@ -9,13 +9,30 @@ import typer
 from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table
 from mobench.errors import MobenchError
 from mobench.pack_index import discover, locate, register_root, user_pack_dir
-from mobench.packs import load_pack
+from mobench.packs import Pack, load_pack, read_manifest
 
 app = typer.Typer(help="Inspect, verify and import versioned task packs.", no_args_is_help=True)
 
 PACK_DIR_OPTION = typer.Option(
     [], "--pack-dir", help="Extra folder of packs (<dir>/<name>/<version>/), searched first."
 )
+SOURCE_OPTION = typer.Option(
+    None,
+    "--source",
+    help="Local copy of an external pack's data (file or folder); without it the pack's "
+    "loader fetches the pinned revision from the hub.",
+)
+NO_VERIFY_SOURCE_OPTION = typer.Option(
+    False, "--no-verify-source", help="Use external data even if its sha256 differs (recorded)."
+)
+
+
+def _is_external(path: Path) -> bool:
+    return bool(read_manifest(path)["loader"])
+
+
+def _load(path: Path, source: Path | None, no_verify_source: bool, verify: bool = True) -> Pack:
+    return load_pack(path, verify=verify, source=source, verify_source=not no_verify_source)
 
 
 @app.command("list")
@@ -24,6 +41,21 @@ def list_packs(pack_dir: list[Path] = PACK_DIR_OPTION, as_json: bool = JSON_OPTI
     rows = []
     for loc in discover(pack_dir):
         try:
+            header = read_manifest(loc.path)
+            if header["loader"]:
+                rows.append(
+                    {
+                        "pack": loc.ref,
+                        "track": header["track"],
+                        "items": "external",
+                        "candidates": "external",
+                        "objectives": ", ".join(o.name for o in header["objectives"]),
+                        "origin": loc.origin,
+                        "path": str(loc.path),
+                        "loader": header["loader"],
+                    }
+                )
+                continue
             pack = load_pack(loc.path, verify=False)
             rows.append(
                 {
@@ -48,11 +80,35 @@ def list_packs(pack_dir: list[Path] = PACK_DIR_OPTION, as_json: bool = JSON_OPTI
 def show(
     ref: str = typer.Argument(..., help="Pack name, name@version, or a pack folder."),
     pack_dir: list[Path] = PACK_DIR_OPTION,
+    source: Path = SOURCE_OPTION,
+    no_verify_source: bool = NO_VERIFY_SOURCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Show a pack's manifest: objectives with scorers and bounds, splits, preferences."""
+    """Show a pack's manifest: objectives with scorers and bounds, splits, preferences.
+
+    For a pack with external data, pass --source to load and count it."""
     loc = locate(ref, pack_dir)
-    pack = load_pack(loc.path, verify=False)
+    header = read_manifest(loc.path)
+    if header["loader"] and source is None:
+        info = {
+            "pack": loc.ref,
+            "track": header["track"],
+            "description": header["description"],
+            "path": str(loc.path),
+            "sha256": header["sha256"],
+            "objectives": [o.to_json() for o in header["objectives"]],
+            "preferences": [list(p) for p in header["preferences"]],
+            "reference_point": list(header["reference_point"]),
+            "loader": header["loader"],
+        }
+        if as_json:
+            emit_json(info)
+        else:
+            console.print(f"[bold]{loc.ref}[/] ({header['track']}) — {header['description']}")
+            console.print(f"external data: {header['loader']}")
+            console.print("pass --source PATH to load a local copy")
+        return
+    pack = _load(loc.path, source, no_verify_source, verify=False)
     info = {
         "pack": pack.ref,
         "track": pack.track,
@@ -94,14 +150,33 @@ def show(
 def verify(
     refs: list[str] = typer.Argument(None, help="Packs to verify (default: all)."),
     pack_dir: list[Path] = PACK_DIR_OPTION,
+    source: Path = SOURCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Check that each pack's content matches the sha256 in its manifest (exit 1 if not)."""
+    """Check that each pack's content matches the sha256 in its manifest (exit 1 if not).
+
+    External packs are checked through their manifest hash, and their data file's sha256 when
+    --source is given (with one pack named)."""
     targets = [locate(r, pack_dir) for r in refs] if refs else discover(pack_dir)
     rows, failed = [], False
     for loc in targets:
         try:
-            pack = load_pack(loc.path, verify=True)
+            if _is_external(loc.path) and source is None:
+                header = read_manifest(loc.path)
+                from mobench.packs import content_sha256
+
+                digest = content_sha256(header, (), ())
+                ok = digest == header["sha256"]
+                failed = failed or not ok
+                rows.append(
+                    {
+                        "pack": loc.ref,
+                        "status": "ok (manifest; data external)" if ok else "FAILED",
+                        "sha256": digest,
+                    }
+                )
+                continue
+            pack = _load(loc.path, source, False, verify=True)
             rows.append({"pack": loc.ref, "status": "ok", "sha256": pack.sha256})
         except MobenchError as exc:
             failed = True
@@ -118,6 +193,8 @@ def verify(
 def stats(
     ref: str = typer.Argument(..., help="Pack name, name@version, or a pack folder."),
     pack_dir: list[Path] = PACK_DIR_OPTION,
+    source: Path = SOURCE_OPTION,
+    no_verify_source: bool = NO_VERIFY_SOURCE_OPTION,
     allow_weak_sandbox: bool = typer.Option(
         False, "--allow-weak-sandbox", help="Run code without bubblewrap if it is unavailable."
     ),
@@ -132,7 +209,7 @@ def stats(
     from mobench.pool import pool_stats, score_pool
     from mobench.sandbox import make_sandbox
 
-    pack = load_pack(locate(ref, pack_dir).path)
+    pack = _load(locate(ref, pack_dir).path, source, no_verify_source)
     if not pack.candidates:
         raise MobenchError(f"pack {pack.ref} has no candidate pool to describe")
     env = ScoringEnv(

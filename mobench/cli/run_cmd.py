@@ -29,7 +29,11 @@ def _parse_params(raw: list[str]) -> dict[str, dict[str, str]]:
 
 def run(
     pack: list[str] = typer.Option(
-        list(DEFAULT_PACKS), "--pack", "-p", help="Pack name, name@version or folder; repeatable."
+        list(DEFAULT_PACKS),
+        "--pack",
+        "--packs",
+        "-p",
+        help="Pack name, name@version or folder; repeatable or comma-separated.",
     ),
     method: list[str] = typer.Option(
         [], "--method", "-m", help="Method to run; repeatable (default: all that support the pack)."
@@ -50,6 +54,12 @@ def run(
         [], "--param", help="Hyper-parameter override METHOD.KEY=VALUE; repeatable."
     ),
     pack_dir: list[Path] = typer.Option([], "--pack-dir", help="Extra folder of packs."),
+    source: list[str] = typer.Option(
+        [], "--source", help="Local data for an external pack, NAME=PATH (e.g. math500=test.jsonl)."
+    ),
+    no_verify_source: bool = typer.Option(
+        False, "--no-verify-source", help="Use external data even if its sha256 differs."
+    ),
     sandbox: str = typer.Option("auto", "--sandbox", help="Sandbox backend: auto, local, weak."),
     allow_weak_sandbox: bool = typer.Option(
         False,
@@ -70,8 +80,16 @@ def run(
     from mobench.cli.progress import RichProgress
     from mobench.leaderboard import leaderboard_table, write_leaderboard
 
+    sources = {}
+    for entry in source:
+        name, sep, path = entry.partition("=")
+        if not sep or not name or not path:
+            raise MobenchError(f"--source {entry!r} must look like PACK=PATH")
+        sources[name] = Path(path)
     config = RunConfig(
-        packs=tuple(pack),
+        packs=tuple(p.strip() for entry in pack for p in entry.split(",") if p.strip()),
+        sources=sources,
+        verify_sources=not no_verify_source,
         methods=tuple(method),
         seeds=tuple(seed) if seed else tuple(range(seeds)),
         protocols=tuple(protocol),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -51,7 +52,6 @@ class ScoringEnv:
 
 ScorerFactory = Callable[[Mapping[str, Any], ScoringEnv], Scorer]
 _REGISTRY: dict[tuple[str, int], ScorerFactory] = {}
-_BUILTIN_MODULES = ("mobench.objectives.code",)
 
 
 def register_scorer(scorer_id: str, version: int) -> Callable[[ScorerFactory], ScorerFactory]:
@@ -65,8 +65,12 @@ def register_scorer(scorer_id: str, version: int) -> Callable[[ScorerFactory], S
 
 
 def _load_builtins() -> None:
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
+    """Import every scorer module of this package; each registers its scorers on import."""
+    import mobench.objectives as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name != "base":
+            importlib.import_module(f"{package.__name__}.{module.name}")
 
 
 def registered_scorers() -> list[str]:
