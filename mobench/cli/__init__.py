@@ -24,12 +24,13 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from mobench.cli import leaderboard_cmd, methods_cmd, packs_cmd, run_cmd, sandbox_cmd
+    from mobench.cli import leaderboard_cmd, methods_cmd, packs_cmd, rm_cmd, run_cmd, sandbox_cmd
 
     app.add_typer(packs_cmd.app, name="packs")
     app.add_typer(methods_cmd.app, name="methods")
     app.add_typer(sandbox_cmd.app, name="sandbox")
     app.add_typer(leaderboard_cmd.app, name="leaderboard")
+    app.add_typer(rm_cmd.app, name="rm")
     run_cmd.register(app)
 
 
