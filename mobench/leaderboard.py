@@ -168,6 +168,62 @@ def plot_hv(table: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
+def plot_fronts(records: Sequence[RunRecord], path: Path) -> None:
+    """Per pack and protocol, every pair of objectives: each run's mean objective vector
+    (small dots, one per seed) and each method's mean (large marker); top-right is better."""
+    import itertools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups: dict[tuple[str, str], list[RunRecord]] = {}
+    for record in records:
+        groups.setdefault((record.pack, record.protocol), []).append(record)
+    rows = sorted(groups)
+    n_cols = max(len(list(itertools.combinations(groups[k][0].objectives, 2))) for k in rows)
+    fig, axes = plt.subplots(
+        len(rows), n_cols, figsize=(4.2 * n_cols, 3.8 * len(rows)), squeeze=False
+    )
+    methods = sorted({r.method for r in records})
+    colours = {m: plt.get_cmap("tab10")(i % 10) for i, m in enumerate(methods)}
+    for row, key in enumerate(rows):
+        runs = groups[key]
+        names = runs[0].objectives
+        for col, (i, j) in enumerate(itertools.combinations(range(len(names)), 2)):
+            ax = axes[row][col]
+            for method in methods:
+                means = [
+                    [r.metrics["means"][names[i]], r.metrics["means"][names[j]]]
+                    for r in runs
+                    if r.method == method
+                ]
+                if not means:
+                    continue
+                xs, ys = zip(*means, strict=True)
+                ax.scatter(xs, ys, s=12, alpha=0.45, color=colours[method])
+                ax.scatter(
+                    sum(xs) / len(xs),
+                    sum(ys) / len(ys),
+                    s=90,
+                    marker="D",
+                    color=colours[method],
+                    edgecolor="black",
+                    label=method,
+                )
+            ax.set_xlabel(names[i])
+            ax.set_ylabel(names[j])
+            ax.set_title(f"{key[0]} · {key[1]}", fontsize=9)
+            ax.grid(alpha=0.3)
+        for col in range(len(list(itertools.combinations(names, 2))), n_cols):
+            axes[row][col].axis("off")
+    axes[0][0].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def write_leaderboard(
     records: Sequence[RunRecord], out_dir: Path, formats: Sequence[str] = ("md", "csv")
 ) -> list[Path]:
@@ -195,5 +251,7 @@ def write_leaderboard(
     if "png" in formats and not table.empty:
         path = out_dir / "leaderboard.png"
         plot_hv(table, path)
-        written.append(path)
+        fronts = out_dir / "objectives.png"
+        plot_fronts(records, fronts)
+        written += [path, fronts]
     return written
