@@ -39,6 +39,20 @@ def score_pool(pack: Pack, env: ScoringEnv, progress: ProgressHook | None = None
     return ScoredPool(by_item, objectives)
 
 
+def reference_pass_rates(pack: Pack, env: ScoringEnv) -> dict[str, float]:
+    """First-objective score of each item's reference solution (for code: its test pass rate).
+
+    Only items with unit tests and a reference are scored; a pack whose references do not all
+    pass its own tests is broken.
+    """
+    items = [i for i in pack.items if i.tests and i.reference]
+    if not items:
+        return {}
+    requests = [ScoreRequest(i, f"```python\n{i.reference}\n```") for i in items]
+    raw = score_objectives(pack, requests, env)
+    return {i.id: float(v) for i, v in zip(items, raw[:, 0], strict=True)}
+
+
 @dataclass(frozen=True)
 class PoolStats:
     """Spread of a scored pool: what ``mobench packs stats`` reports."""

@@ -206,7 +206,7 @@ def stats(
     from mobench.cache import NullCache, ResultCache
     from mobench.cli.progress import RichProgress
     from mobench.objectives.base import ScoringEnv
-    from mobench.pool import pool_stats, score_pool
+    from mobench.pool import pool_stats, reference_pass_rates, score_pool
     from mobench.sandbox import make_sandbox
 
     pack = _load(locate(ref, pack_dir).path, source, no_verify_source)
@@ -219,9 +219,18 @@ def stats(
     with RichProgress(enabled=not as_json) as progress:
         progress.start("pool", f"scoring {len(pack.candidates)} candidates", len(pack.candidates))
         pool = score_pool(pack, env, lambda done, _n: progress.advance("pool", done))
+        references = reference_pass_rates(pack, env)
     result = pool_stats(pack, pool)
+    failing = sorted(k for k, v in references.items() if v < 1.0)
     if as_json:
-        emit_json({"pack": pack.ref, **result.to_json()})
+        emit_json(
+            {
+                "pack": pack.ref,
+                **result.to_json(),
+                "references_scored": len(references),
+                "references_failing": failing,
+            }
+        )
         return
     console.print(
         f"[bold]{pack.ref}[/]: {result.items} items, {result.candidates} candidates, "
@@ -247,6 +256,9 @@ def stats(
         [{"bucket": k, "candidates": v} for k, v in result.first_objective_histogram.items()],
         ["bucket", "candidates"],
     )
+    if references:
+        status = "[green]all pass[/]" if not failing else f"[red]failing: {', '.join(failing)}[/]"
+        console.print(f"reference solutions in the sandbox: {status} ({len(references)} scored)")
     console.print(
         f"items with at least one candidate at {first} = 1: "
         f"{result.items_with_a_full_score}/{result.items}"
