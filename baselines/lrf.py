@@ -45,14 +45,14 @@ from mobench.embeddings import Embedder, make_embedder, pair_text
 from mobench.errors import MethodError
 from mobench.methods import (
     RespondContext,
-    Response,
     ScoredPool,
+    Selector,
     TrainContext,
     TrainReport,
 )
 from mobench.metrics import dominates, is_tradeoff
 from mobench.metrics import tradeoff_fraction as pool_tradeoff_fraction
-from mobench.packs import Item, Pack
+from mobench.packs import Item
 
 PAPER_SCALARISATION = (0.5, 0.25, 0.25)
 TIE_TOLERANCE = 1e-12  # |S_a - S_b| at or below this counts as S_a = S_b (float round-off)
@@ -238,14 +238,9 @@ class LRFParams:
     weight_decay: float = 0.01
 
 
-class _LRFSelector:
+class _LRFSelector(Selector):
     """The shared LRF implementation; subclasses choose which pairs it trains on."""
 
-    name: ClassVar[str]
-    kind: ClassVar[str] = "selector"
-    version: ClassVar[str] = "1"
-    summary: ClassVar[str]
-    privileged: ClassVar[bool] = False
     pareto_only: ClassVar[bool]
     Params: ClassVar[type[LRFParams]] = LRFParams
 
@@ -257,9 +252,6 @@ class _LRFSelector:
             raise MethodError(f"{self.name}: hidden must list positive layer widths")
         self.model: LocalRewardModel | None = None
         self.embedder: Embedder | None = None
-
-    def supports(self, pack: Pack) -> bool:
-        return bool(pack.candidates)
 
     def _embed(self, texts: Sequence[str]) -> torch.Tensor:
         assert self.embedder is not None
@@ -356,23 +348,22 @@ class _LRFSelector:
         with torch.no_grad():
             return self.model.eval()(x).double().numpy()
 
-    def respond(self, ctx: RespondContext) -> list[Response]:
+    def candidate_scores(self, ctx: RespondContext) -> dict[str, np.ndarray]:
+        """ŝ = w·r̂(φ(x, y)) for every candidate, embedded in one batch."""
         if self.model is None:
             raise MethodError(f"{self.name}: respond() called before train()")
-        texts: list[str] = []
-        spans: list[tuple[int, int]] = []
+        texts = [
+            pair_text(item.prompt, c.completion)
+            for item in ctx.items
+            for c in ctx.candidates[item.id]
+        ]
+        values = self.scores(texts) if texts else np.zeros(0)
+        scores, start = {}, 0
         for item in ctx.items:
-            candidates = ctx.candidates.get(item.id, ())
-            if not candidates:
-                raise MethodError(f"{self.name}: item {item.id!r} has no candidates to choose from")
-            spans.append((len(texts), len(texts) + len(candidates)))
-            texts.extend(pair_text(item.prompt, c.completion) for c in candidates)
-        scores = self.scores(texts) if texts else np.zeros(0)
-        responses = []
-        for item, (start, stop) in zip(ctx.items, spans, strict=True):
-            chosen = ctx.candidates[item.id][int(np.argmax(scores[start:stop]))]
-            responses.append(Response(item.id, chosen.completion, chosen.candidate_id))
-        return responses
+            stop = start + len(ctx.candidates[item.id])
+            scores[item.id] = values[start:stop]
+            start = stop
+        return scores
 
 
 class LRFBaseline(_LRFSelector):

@@ -14,9 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from mobench.errors import MethodError
-from mobench.methods import RespondContext, Response, TrainContext, TrainReport
-from mobench.packs import Pack
+from mobench.methods import RespondContext, Selector
 
 _SEED_MASK = (1 << 64) - 1
 
@@ -27,36 +25,20 @@ def item_rng(seed: int, item_id: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy))
 
 
-class RandomSelect:
+class RandomSelect(Selector):
     """Uniform pick among the k candidates of each item (LRF paper, random baseline)."""
 
     name: ClassVar[str] = "random"
-    kind: ClassVar[str] = "selector"
-    version: ClassVar[str] = "1"
     summary: ClassVar[str] = "uniform random pick among each item's k candidates (seeded)"
-    privileged: ClassVar[bool] = False
 
     @dataclass(frozen=True)
     class Params:
         """Random selection has no hyper-parameters."""
 
-    def __init__(self, params: RandomSelect.Params | None = None) -> None:
-        self.params = params if params is not None else self.Params()
-
-    def supports(self, pack: Pack) -> bool:
-        return bool(pack.candidates)
-
-    def train(self, ctx: TrainContext) -> TrainReport:
-        """Nothing to learn."""
-        return TrainReport({})
-
-    def respond(self, ctx: RespondContext) -> list[Response]:
-        responses = []
+    def candidate_scores(self, ctx: RespondContext) -> dict[str, np.ndarray]:
+        """One-hot on the seeded uniform draw for each item."""
+        scores = {}
         for item in ctx.items:
-            candidates = ctx.candidates.get(item.id, ())
-            if not candidates:
-                raise MethodError(f"random: item {item.id!r} has no candidates to choose from")
-            pick = int(item_rng(ctx.seed, item.id).integers(len(candidates)))
-            chosen = candidates[pick]
-            responses.append(Response(item.id, chosen.completion, chosen.candidate_id))
-        return responses
+            k = len(ctx.candidates[item.id])
+            scores[item.id] = np.eye(k)[int(item_rng(ctx.seed, item.id).integers(k))]
+        return scores

@@ -184,3 +184,52 @@ def _convert(raw: str, hint: Any, key: str) -> Any:
     except ValueError:
         raise MethodError(f"hyper-parameter {key}={raw!r} is not a valid {hint}") from None
     raise MethodError(f"hyper-parameter {key} of type {hint} cannot be set from the command line")
+
+
+class Selector:
+    """Base for selector adapters: score each test item's candidates, answer with the argmax.
+
+    Subclasses set ``name``, ``summary`` and ``Params`` and implement ``candidate_scores``;
+    ``respond`` checks every item has candidates and every score vector is well-formed, so a
+    broken adapter fails with a clear error instead of a silent wrong pick. Ties go to the first
+    candidate.
+    """
+
+    name: ClassVar[str]
+    kind: ClassVar[str] = "selector"
+    version: ClassVar[str] = "1"
+    summary: ClassVar[str]
+    privileged: ClassVar[bool] = False
+    Params: ClassVar[type]
+
+    def __init__(self, params: Any = None) -> None:
+        self.params = params if params is not None else self.Params()
+
+    def supports(self, pack: Pack) -> bool:
+        return bool(pack.candidates)
+
+    def train(self, ctx: TrainContext) -> TrainReport:
+        """Selectors without a model have nothing to learn."""
+        return TrainReport({})
+
+    def candidate_scores(self, ctx: RespondContext) -> Mapping[str, np.ndarray]:
+        """A score per candidate for every item of ``ctx.items`` (higher is picked)."""
+        raise NotImplementedError
+
+    def respond(self, ctx: RespondContext) -> list[Response]:
+        for item in ctx.items:
+            if not ctx.candidates.get(item.id):
+                raise MethodError(f"{self.name}: item {item.id!r} has no candidates to choose from")
+        scores = self.candidate_scores(ctx)
+        responses = []
+        for item in ctx.items:
+            candidates = ctx.candidates[item.id]
+            values = np.asarray(scores.get(item.id, ()), dtype=float)
+            if values.shape != (len(candidates),) or not np.all(np.isfinite(values)):
+                raise MethodError(
+                    f"{self.name}: scores for item {item.id!r} have shape {values.shape} or are "
+                    f"not finite; expected {len(candidates)} finite values"
+                )
+            chosen = candidates[int(np.argmax(values))]
+            responses.append(Response(item.id, chosen.completion, chosen.candidate_id))
+        return responses

@@ -181,3 +181,30 @@ def test_oracle_needs_revealed_objectives() -> None:
         Oracle().respond(respond_ctx(pack, revealed={"item0000": np.zeros((2, 3))}))
     with pytest.raises(MethodError, match="no revealed objectives"):
         Oracle().respond(respond_ctx(pack, revealed={}))
+
+
+def test_selector_base_rejects_nan_or_misshaped_scores(tiny_pack) -> None:
+    from mobench.methods import RespondContext, Selector
+
+    class Broken(Selector):
+        name = "broken"
+        summary = "returns NaN"
+
+        @dataclasses.dataclass(frozen=True)
+        class Params:
+            pass
+
+        def __init__(self, bad) -> None:
+            super().__init__()
+            self.bad = bad
+
+        def candidate_scores(self, ctx):
+            return {item.id: self.bad for item in ctx.items}
+
+    items = tiny_pack.split("test")
+    ctx = RespondContext(tiny_pack, items, tiny_pack.candidates_by_item(), (1.0, 0, 0), 0)
+    for bad in (np.array([np.nan, 0, 0, 0]), np.zeros(3)):
+        with pytest.raises(MethodError, match="expected 4 finite values"):
+            Broken(bad).respond(ctx)
+    picks = Broken(np.array([0.0, 2.0, 1.0, 2.0])).respond(ctx)
+    assert [p.candidate_id.endswith("-c1") for p in picks] == [True, True]  # ties: first
