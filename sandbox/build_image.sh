@@ -34,15 +34,15 @@ done
 say() { echo "build_image.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-if [ -z "$version" ]; then  # the installed mobench, else the checkout's pyproject.toml
-    version="$(python3 -c 'import mobench; print(mobench.__version__)' 2>/dev/null || true)"
-    case "$version" in ""|0.0.0+unknown)
-        version="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$here/../pyproject.toml" 2>/dev/null \
-            | head -n1)" ;;
-    esac
+if [ -z "$version" ]; then  # the checkout's pyproject.toml, else the installed mobench
+    version="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$here/../pyproject.toml" 2>/dev/null \
+        | head -n1)"
+    [ -n "$version" ] \
+        || version="$(python3 -c 'import mobench; print(mobench.__version__)' 2>/dev/null || true)"
 fi
 [ -n "$version" ] || die "cannot tell the mobench version: pass --version"
-tag="${tag:-mobench-sandbox:$version}"
+# a tag allows [A-Za-z0-9_.-] only (as mobench.sandbox.docker.default_image() spells it)
+tag="${tag:-mobench-sandbox:$(printf '%s' "$version" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128)}"
 base_offline="mobench-base:bookworm"
 base_registry="python:3.11-slim"
 
