@@ -22,6 +22,7 @@ def _row(record: RunRecord) -> dict[str, Any]:
         "preference": "/".join(f"{w:g}" for w in record.preference),
         "seed": record.seed,
         "hv": record.metrics["hypervolume"],
+        "collapse": record.metrics.get("collapse@1", float("nan")),
         "training_pairs": record.training.get("training_pairs", 0),
         "compute_s": record.compute_seconds,
         "device": ",".join(sorted({p.device for p in record.compute})) or "cpu",
@@ -58,6 +59,7 @@ def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
         compute_s=("compute_s", "mean"),
         device=("device", "first"),
         val_loss=("val_loss", "mean"),
+        collapse=("collapse", "mean"),
         weights=("weights", _mean_weights),
         **{name: (name, "mean") for name in objective_cols if name in frame},
     ).reset_index()
@@ -80,6 +82,7 @@ _NON_OBJECTIVE = {
     "device",
     "val_loss",
     "weights",
+    "collapse",
 }
 
 
@@ -98,6 +101,7 @@ def board_blocks(table: pd.DataFrame) -> list[tuple[str, list[str], list[list[st
             "method",
             "HV ± std",
             *objective_cols,
+            "collapse",
             "pairs",
             "secs",
             "device",
@@ -113,6 +117,7 @@ def board_blocks(table: pd.DataFrame) -> list[tuple[str, list[str], list[list[st
                     data["method"],
                     f"{data['hv_mean']:.4f} ± {data['hv_std']:.4f}",
                     *(f"{data[c]:.3f}" for c in objective_cols),
+                    "–" if pd.isna(data["collapse"]) else f"{data['collapse']:.3f}",
                     f"{data['training_pairs']:.0f}",
                     f"{data['compute_s']:.2f}",
                     data["device"],
@@ -127,7 +132,8 @@ def board_blocks(table: pd.DataFrame) -> list[tuple[str, list[str], list[list[st
 
 FOOTNOTE = (
     "HV: hypervolume of the selected responses' objective vectors (normalised to [0, 1], "
-    "reference point 0), pooled over each seed's test items; secs: compute seconds per seed; "
+    "reference point 0), pooled over each seed's test items; collapse: share of responses "
+    "that collapse@1 flags (docs/metrics.md); secs: compute seconds per seed; "
     "w: the learned objective weights softmax(u); val loss: the best validation ranking loss. "
     "`kfoldK`: every item tested once across K folds; `split`: one 70/15/15 split per seed; "
     "`pack`: the pack's splits."

@@ -27,6 +27,7 @@ from mobench.methods import (
 )
 from mobench.metrics import hypervolume
 from mobench.objectives.base import ScoreRequest, ScoringEnv, score_objectives
+from mobench.objectives.text import collapse_rate
 from mobench.pack_index import open_pack
 from mobench.packs import Pack
 from mobench.pool import score_pool
@@ -308,6 +309,9 @@ class GridRunner:
             "means": dict(zip(pack.objective_names, map(float, vectors.mean(axis=0)), strict=True)),
             "responses": len(responses),
             "scalarised": float(np.mean(vectors @ (np.asarray(pref) / sum(pref)))),
+            "collapse@1": collapse_rate(
+                [pack.item(r.item_id).prompt for r in responses], [r.text for r in responses]
+            ),
         }
         return RunRecord(
             run_key=key,

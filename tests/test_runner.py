@@ -47,6 +47,7 @@ def test_grid_writes_one_record_per_run_and_oracle_wins(
         assert record.metrics["hypervolume"] == pytest.approx(hypervolume(vectors, np.zeros(3)))
         assert record.environment["python"] and record.compute
         assert record.sandbox["backend"] == "fake"
+        assert 0.0 <= record.metrics["collapse@1"] <= 1.0
         by_method.setdefault(record.method, []).append(record.metrics["scalarised"])
     assert min(by_method["oracle"]) >= max(by_method["random"])
 

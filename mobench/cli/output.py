@@ -45,7 +45,9 @@ def print_board(table: Any) -> None:
 
     for title, header, rows in board_blocks(table):
         # device and seed count go into the title so the table fits an 80-column terminal
-        folded = [header.index(c) for c in ("device", "seeds", "w (learned)", "val loss")]
+        folded = [
+            header.index(c) for c in ("device", "seeds", "w (learned)", "val loss", "collapse")
+        ]
         devices = sorted({row[folded[0]] for row in rows})
         seeds = sorted({row[folded[1]] for row in rows})
         caption = f"device {', '.join(devices)}; seeds {', '.join(seeds)}"
