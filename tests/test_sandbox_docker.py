@@ -3,9 +3,9 @@ the warm pool's hygiene and the image digest in every result (docs/docker.md).
 
 Which engine: ``DOCKER_HOST``'s, else the default socket; when neither answers and
 ``DOCKER_HOST`` is unset, a session fixture starts its own ``dockerd`` (needs root and the
-``docker.io`` binaries; data root and socket under /tmp/mobench-test-dockerd) and stops it at
-the end. Without an engine these tests skip with the reason; with ``MOBENCH_REQUIRE_DOCKER=1``
-(CI) they fail instead.
+``docker.io`` binaries; data root and socket in a fresh /tmp/mobench-test-dockerd-* dir),
+stops it at the end and deletes its data root. Without an engine these tests skip with the
+reason; with ``MOBENCH_REQUIRE_DOCKER=1`` (CI) they fail instead.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -29,7 +30,6 @@ import pytest
 from mobench.sandbox.base import Job, JobResult, Limits, Sandbox
 
 REQUIRED = os.environ.get("MOBENCH_REQUIRE_DOCKER") == "1"
-OWN_DAEMON = Path("/tmp/mobench-test-dockerd")
 REPO = Path(__file__).resolve().parents[1]
 
 FAST = Limits(
@@ -63,31 +63,43 @@ def _answers() -> bool:
         return False
 
 
-def _start_own_dockerd() -> subprocess.Popen[bytes] | None:
-    """Start dockerd with its own data root and socket under /tmp; None if it cannot."""
+def _start_own_dockerd() -> tuple[subprocess.Popen[bytes], Path] | None:
+    """Start a dockerd of this session (own data root and socket under /tmp, no iptables, no
+    bridge); None if it cannot. The image is then built from the debootstrap tarball cached
+    under /tmp (seconds), or from scratch on a machine's first run."""
     dockerd = shutil.which("dockerd")
     if dockerd is None or os.geteuid() != 0:
         return None
-    OWN_DAEMON.mkdir(parents=True, exist_ok=True)
-    sock = OWN_DAEMON / "docker.sock"
-    os.environ["DOCKER_HOST"] = f"unix://{sock}"
-    if _answers():  # left running by another session: use it, leave it running
-        return None
-    argv = [dockerd, "--data-root", str(OWN_DAEMON / "data"), "--exec-root"]
-    argv += [str(OWN_DAEMON / "exec"), "--pidfile", str(OWN_DAEMON / "dockerd.pid")]
-    argv += ["-H", f"unix://{sock}", "--iptables=false", "--ip6tables=false", "--bridge=none"]
-    with open(OWN_DAEMON / "dockerd.log", "ab") as log:
+    root = Path(tempfile.mkdtemp(prefix="mobench-test-dockerd-", dir="/tmp"))
+    sock = root / "docker.sock"
+    argv = [dockerd, "--data-root", str(root / "data"), "--exec-root", str(root / "exec")]
+    argv += ["--pidfile", str(root / "dockerd.pid"), "-H", f"unix://{sock}"]
+    argv += ["--iptables=false", "--ip6tables=false", "--bridge=none"]
+    with open(root / "dockerd.log", "ab") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=log, start_new_session=True)
+    os.environ["DOCKER_HOST"] = f"unix://{sock}"
     for _ in range(600):
         if _answers():
-            return proc
+            return proc, root
         if proc.poll() is not None:
             break
         time.sleep(0.1)
-    proc.kill()
-    proc.wait()
-    del os.environ["DOCKER_HOST"]
+    _stop_own_dockerd(proc, root)
     return None
+
+
+def _stop_own_dockerd(proc: subprocess.Popen[bytes], root: Path) -> None:
+    """Stop the daemon this session started (by its pid) and delete its data root."""
+    os.environ.pop("DOCKER_HOST", None)
+    if proc.poll() is None:
+        proc.terminate()  # dockerd stops its containers and containerd, unmounts, exits
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if not any(root.as_posix() in line for line in Path("/proc/mounts").read_text().splitlines()):
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -97,14 +109,16 @@ def docker_engine() -> Iterator[str]:
         import docker  # noqa: F401
     except ImportError:
         _unavailable("the docker SDK is not installed (pip install 'docker>=7')")
-    own: subprocess.Popen[bytes] | None = None
+    own: tuple[subprocess.Popen[bytes], Path] | None = None
     if not _answers():
-        if "DOCKER_HOST" not in os.environ:
-            own = _start_own_dockerd()
-        if not _answers():
+        where = os.environ.get("DOCKER_HOST")
+        if where is not None:
+            _unavailable(f"no Docker engine answers at DOCKER_HOST={where}")
+        own = _start_own_dockerd()
+        if own is None:
             _unavailable(
-                f"no Docker engine answers at {os.environ.get('DOCKER_HOST', 'the default socket')}"
-                " (and no dockerd could be started here)"
+                "no Docker engine answers at the default socket, and no dockerd could be "
+                "started here (needs root and Debian's docker.io)"
             )
     from mobench.errors import SandboxUnavailableError
     from mobench.sandbox.docker import docker_problem, ensure_image
@@ -119,14 +133,8 @@ def docker_engine() -> Iterator[str]:
             _unavailable(str(exc))
         yield image_id
     finally:
-        if own is not None:  # stop the daemon this fixture started, by its pid
-            own.terminate()
-            try:
-                own.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                own.kill()
-                own.wait()
-            os.environ.pop("DOCKER_HOST", None)
+        if own is not None:
+            _stop_own_dockerd(*own)
 
 
 @pytest.fixture(scope="module")
