@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 TestStatus = Literal["passed", "failed", "error", "timeout"]
 JobStatus = Literal["completed", "timeout", "crashed", "garbled", "refused"]
@@ -70,6 +70,9 @@ class Isolation:
     cleared_env: bool = False
     rlimits: bool = False
     notes: str = ""
+    pid_namespace: bool = False  # the job cannot see or signal host processes
+    per_test_uid: bool = False  # every test's candidate runs as a uid of its own
+    separate_judge: bool = False  # tests run outside the candidate's process (see docs)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class JobResult:
     wall_seconds: float = 0.0
     stdout_tail: str = ""
     stderr_tail: str = ""
+    applied: Mapping[str, Any] = field(default_factory=dict)  # limits and isolation applied
 
     @property
     def passed(self) -> int:

@@ -1,10 +1,10 @@
-"""Local sandbox backend: bubblewrap + rlimits, one sandboxed runner process per job.
+"""Local sandbox backend: bubblewrap + rlimits, one fresh sandboxed runner per job.
 
-The host side of the runner protocol also lives here (``ProcessSandbox``), shared with the
-weak backend: it starts the in-sandbox runner (``sandbox/runner.py``, shipped as
-``mobench.sandbox_runtime``), hands it a config with a per-job random nonce on a private pipe,
-reads results back on another private pipe (never from the candidate's stdout), caps output,
-and kills the whole process group at the wall-clock deadline. See docs/sandbox.md.
+The host side of the runner protocol (documented at the top of ``sandbox/runner.py``, shipped as
+``mobench.sandbox_runtime``) also lives here and is shared with the warm pool and the weak
+backend: encoding a job as two config frames, pumping the runner's pipes without ever blocking,
+validating the result lines (never the candidate's stdout), and turning them into a
+``JobResult``. See docs/sandbox.md.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from typing import Any
 from mobench.sandbox.base import Isolation, Job, JobResult, JobStatus, TestOutcome
 
 TEST_MODULE = "test_solution"
-RESULT_CAP = 4 * 1024 * 1024
+PROTOCOL = 2
+RESULT_CAP = 8 * 1024 * 1024
+MAX_TESTS = 4000
 PYTHON_FLAGS = ("-S", "-B", "-P")  # no site (.pth hooks, host paths), no .pyc, no script dir
 SANDBOX_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -43,7 +45,11 @@ SANDBOX_ENV = {
     "PYTHONHASHSEED": "0",
 }
 NOBODY = 65534
+# As root (no user namespace) the runner keeps these to give every test its own uid, make and
+# wipe the tests' work dirs and kill whatever a test leaves behind; candidates never have any.
+ROOT_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE")
 _STATUSES = {"passed", "failed", "error", "timeout"}
+_END_STATUSES = {"ok", "timeout", "crashed"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,19 +78,33 @@ def bwrap_version(path: str) -> tuple[int, ...] | None:
     return tuple(int(g) for g in match.groups() if g is not None) if match else None
 
 
+# -- the config stream ----------------------------------------------------------------------
+
+
+def frame(payload: Any) -> bytes:
+    """One config frame: ``M``, the length, a newline, then marshal data of builtin types."""
+    data = marshal.dumps(payload)
+    return b"M" + str(len(data)).encode() + b"\n" + data
+
+
+def job_frames(job: Job, names: Sequence[str], seq: int, nonce: str) -> bytes:
+    """The two frames of one job: the header (no test data), then the body."""
+    header = {"seq": seq, "tests": len(names), "limits": asdict(job.limits)}
+    body = {
+        "nonce": nonce,
+        "code": job.code,
+        "tests_source": job.tests,
+        "tests": list(names),
+        "module": TEST_MODULE,
+    }
+    return frame(header) + frame(body)
+
+
+# -- the result stream -----------------------------------------------------------------------
+
+
 @dataclass
-class Launch:
-    """How to start the runner for one job, and what to release afterwards."""
-
-    argv: list[str]
-    pass_fds: tuple[int, ...]
-    env: dict[str, str]
-    cwd: str | None = None
-    cleanup: Callable[[], None] = lambda: None
-
-
-@dataclass
-class _Tail:
+class Tail:
     """Keeps the last ``cap`` bytes of a stream and counts the rest."""
 
     cap: int
@@ -94,7 +114,7 @@ class _Tail:
     def add(self, chunk: bytes) -> None:
         self.total += len(chunk)
         self.data.extend(chunk)
-        if len(self.data) > 2 * self.cap:
+        if len(self.data) > 2 * self.cap + 65536:
             del self.data[: len(self.data) - self.cap]
 
     def text(self) -> str:
@@ -106,36 +126,55 @@ class _Tail:
 
 @dataclass
 class Parsed:
-    """What came back on the result channel, after validation."""
+    """What came back on the result channel for one job, after validation."""
 
     outcomes: dict[str, TestOutcome]
     done: bool = False
     problem: str | None = None
+    end: dict[str, Any] | None = None
+    report: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_results(raw: bytes, nonce: str, expected: Sequence[str]) -> Parsed:
-    """Validate the runner's result lines; any line that is not exactly right spoils the lot."""
+def parse_results(raw: bytes | Sequence[bytes], nonce: str, expected: Sequence[str]) -> Parsed:
+    """Validate the runner's result lines; any line that is not exactly right spoils the lot.
+
+    ``raw`` is the result stream of one job (bytes, or its lines). Worker lines (``ready``,
+    ``end``) carry no nonce; every other line must carry the job's nonce.
+    """
+    lines = raw.splitlines() if isinstance(raw, bytes) else list(raw)
     parsed = Parsed({})
     wanted = set(expected)
-    for number, line in enumerate(raw.splitlines(), 1):
+
+    def spoil(why: str) -> Parsed:
+        return Parsed({}, problem=why, end=parsed.end)
+
+    for number, line in enumerate(lines, 1):
         try:
             item = json.loads(line)
         except ValueError:
-            return Parsed({}, problem=f"line {number} is not JSON")
-        if not isinstance(item, dict) or not hmac.compare_digest(
-            str(item.get("nonce", "")).encode(), nonce.encode()
-        ):
-            return Parsed({}, problem=f"line {number} lacks the job's nonce")
+            return spoil(f"line {number} is not JSON")
+        if not isinstance(item, dict):
+            return spoil(f"line {number} is not an object")
+        if parsed.end is not None:
+            return spoil("data after the job's end")
+        if "nonce" not in item and item.get("worker") == "ready":
+            continue
+        if "nonce" not in item and "end" in item:
+            if item.get("status") not in _END_STATUSES:
+                return spoil(f"line {number}: bad end status {item.get('status')!r}")
+            parsed.end = item
+            continue
+        if not hmac.compare_digest(str(item.get("nonce", "")).encode(), nonce.encode()):
+            return spoil(f"line {number} lacks the job's nonce")
         if parsed.done:
-            return Parsed({}, problem="data after the end marker")
+            return spoil("data after the done line")
         if item.get("done") is True:
             parsed.done = True
+            parsed.report = item
             continue
         name, status = item.get("test"), item.get("status")
         if name not in wanted or name in parsed.outcomes or status not in _STATUSES:
-            return Parsed(
-                {}, problem=f"line {number}: unexpected test {name!r} / status {status!r}"
-            )
+            return spoil(f"line {number}: unexpected test {name!r} / status {status!r}")
         seconds = item.get("seconds", 0.0)
         parsed.outcomes[name] = TestOutcome(
             name=name,
@@ -144,8 +183,185 @@ def parse_results(raw: bytes, nonce: str, expected: Sequence[str]) -> Parsed:
             seconds=float(seconds) if isinstance(seconds, int | float) else 0.0,
         )
     if parsed.done and set(parsed.outcomes) != wanted:
-        return Parsed({}, problem="end marker before every test was reported")
+        return spoil("done before every test was reported")
     return parsed
+
+
+def assemble(
+    job: Job,
+    names: Sequence[str],
+    parsed: Parsed,
+    isolation: Isolation,
+    started: float,
+    host_timeout: bool = False,
+    diagnostics: str = "",
+    applied: dict[str, Any] | None = None,
+) -> JobResult:
+    """Job status and one outcome per expected test; what did not come back is not a pass."""
+    status: JobStatus
+    end = parsed.end or {}
+    if parsed.problem:
+        status, missing = "garbled", f"result channel garbled ({parsed.problem})"
+        parsed.outcomes = {}
+    elif host_timeout or end.get("status") == "timeout":
+        status, missing = "timeout", "job hit its wall-clock limit before this test reported"
+    elif not parsed.done or end.get("status") != "ok":
+        why = str(end.get("detail") or "") or "the runner ended without finishing the job"
+        status, missing = "crashed", f"runner ended early ({why})"
+    else:
+        status, missing = "completed", ""
+    outcomes = tuple(
+        parsed.outcomes.get(name)
+        or TestOutcome(name, "timeout" if status == "timeout" else "error", missing)
+        for name in names
+    )
+    report = parsed.report
+    stdout, stderr = _stream(report, "stdout"), _stream(report, "stderr")
+    if diagnostics.strip():
+        stderr += ("\n" if stderr else "") + "[sandbox runner] " + diagnostics.strip()[-4000:]
+    merged = {**(applied or {}), **dict(report.get("applied") or {})}
+    return JobResult(
+        job_id=job.job_id,
+        status=status,
+        outcomes=outcomes,
+        isolation=isolation,
+        limits=job.limits,
+        wall_seconds=round(time.monotonic() - started, 4),
+        stdout_tail=stdout,
+        stderr_tail=stderr,
+        applied=merged,
+    )
+
+
+def _stream(report: dict[str, Any], key: str) -> str:
+    text = str(report.get(key) or "")
+    total = report.get(f"{key}_bytes")
+    kept = len(text.encode("utf-8", "replace"))
+    if isinstance(total, int) and total > kept:
+        return f"[... {total - kept} bytes dropped ...]\n{text}"
+    return text
+
+
+def refused(job: Job, isolation: Isolation, why: str) -> JobResult:
+    return JobResult(job.job_id, "refused", (), isolation, job.limits, stderr_tail=why)
+
+
+def check_job(job: Job) -> tuple[tuple[str, ...], str | None]:
+    """The job's test names (from the trusted test source), or why it cannot run."""
+    try:
+        names = job.test_names()
+    except SyntaxError as exc:
+        return (), f"the test file does not parse: {exc}"
+    if not names:
+        return (), "the test file defines no top-level test_*()"
+    if len(names) > MAX_TESTS:
+        return (), f"the test file defines {len(names)} tests (at most {MAX_TESTS} per job)"
+    return names, None
+
+
+# -- pumping a runner's pipes ----------------------------------------------------------------
+
+
+class Pump:
+    """Reads several pipes and writes one without ever blocking, until a condition or deadline."""
+
+    def __init__(self) -> None:
+        self.sel = selectors.DefaultSelector()
+        self.sinks: dict[int, Callable[[bytes], None]] = {}
+        self.outgoing = bytearray()
+        self.out_fd: int | None = None
+
+    def read(self, fd: int, sink: Callable[[bytes], None]) -> None:
+        os.set_blocking(fd, False)
+        self.sinks[fd] = sink
+        self.sel.register(fd, selectors.EVENT_READ)
+
+    def write(self, fd: int, data: bytes) -> None:
+        """Queue ``data`` for ``fd`` (one writable fd per pump)."""
+        self.outgoing += data
+        if self.out_fd is None:
+            os.set_blocking(fd, False)
+            self.out_fd = fd
+            self.sel.register(fd, selectors.EVENT_WRITE)
+
+    @property
+    def reading(self) -> bool:
+        return bool(self.sinks)
+
+    def run(self, deadline: float, until: Callable[[], bool]) -> bool:
+        """Pump until ``until()`` (True), every read pipe has closed, or the deadline (False)."""
+        while not until():
+            if not self.sinks and self.out_fd is None:
+                return until()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            for key, _ in self.sel.select(remaining):
+                fd = int(key.fd)
+                if fd == self.out_fd:
+                    self._flush()
+                    continue
+                try:
+                    chunk = os.read(fd, 1 << 16)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""
+                if chunk:
+                    self.sinks[fd](chunk)
+                else:
+                    self.sel.unregister(fd)
+                    del self.sinks[fd]
+        return True
+
+    def _flush(self) -> None:
+        assert self.out_fd is not None
+        try:
+            written = os.write(self.out_fd, self.outgoing[: 1 << 16])
+        except BlockingIOError:
+            return
+        except OSError:  # the runner is gone; what it did not read does not matter
+            written = len(self.outgoing)
+        del self.outgoing[:written]
+        if not self.outgoing:
+            self.sel.unregister(self.out_fd)
+            self.out_fd = None
+
+    def close(self) -> None:
+        self.sel.close()
+
+
+class LineBuffer:
+    """Splits a byte stream into lines, capped in total size."""
+
+    def __init__(self, cap: int = RESULT_CAP) -> None:
+        self.partial = bytearray()
+        self.lines: list[bytes] = []
+        self.cap, self.size, self.overflow = cap, 0, False
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.cap:
+            self.overflow = True
+            return
+        self.partial += chunk
+        while (cut := self.partial.find(b"\n")) >= 0:
+            self.lines.append(bytes(self.partial[:cut]))
+            del self.partial[: cut + 1]
+
+
+# -- launching ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Launch:
+    """How to start a runner, and what to release afterwards."""
+
+    argv: list[str]
+    pass_fds: tuple[int, ...]
+    env: dict[str, str]
+    cwd: str | None = None
+    cleanup: Callable[[], None] = lambda: None
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -153,48 +369,8 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _collect(
-    proc: subprocess.Popen[bytes], result_fd: int, deadline: float, cap: int
-) -> tuple[_Tail, _Tail, bytes, bool]:
-    """Read stdout, stderr and results until all close or the deadline passes (-> killed)."""
-    assert proc.stdout is not None and proc.stderr is not None
-    out, err, results = _Tail(cap), _Tail(cap), bytearray()
-    sinks: dict[int, Callable[[bytes], None]] = {
-        proc.stdout.fileno(): out.add,
-        proc.stderr.fileno(): err.add,
-        result_fd: lambda chunk: results.extend(chunk[: max(0, RESULT_CAP - len(results))]),
-    }
-    timed_out = False
-    with selectors.DefaultSelector() as sel:
-        for fd in sinks:
-            os.set_blocking(fd, False)
-            sel.register(fd, selectors.EVENT_READ)
-        while sel.get_map():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                if timed_out:  # killed, but something still holds a pipe open: give up on it
-                    break
-                timed_out = True
-                _kill_group(proc)
-                deadline = time.monotonic() + 2.0
-                continue
-            for key, _ in sel.select(remaining):
-                fd = int(key.fd)
-                try:
-                    chunk = os.read(fd, 65536)
-                except BlockingIOError:
-                    continue
-                if chunk:
-                    sinks[fd](chunk)
-                else:
-                    sel.unregister(fd)
-    try:
-        proc.wait(timeout=max(0.0, deadline - time.monotonic()) + 0.1)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-        proc.wait()
-    return out, err, bytes(results), timed_out
+def runner_args(config_fd: int, result_fd: int, *flags: str) -> list[str]:
+    return ["--config-fd", str(config_fd), "--result-fd", str(result_fd), *flags]
 
 
 class ProcessSandbox:
@@ -212,7 +388,11 @@ class ProcessSandbox:
     def isolation(self) -> Isolation:
         raise NotImplementedError
 
-    def _launch(self, job: Job, config: dict[str, Any], config_fd: int, result_fd: int) -> Launch:
+    def applied(self, job: Job) -> dict[str, Any]:
+        """Limits and isolation the host applies (merged with what the runner reports)."""
+        return {}
+
+    def _launch(self, job: Job, config_fd: int, result_fd: int) -> Launch:
         raise NotImplementedError
 
     # -- the batch -------------------------------------------------------------------------
@@ -235,55 +415,72 @@ class ProcessSandbox:
     def run_one(self, job: Job) -> JobResult:
         isolation = self.isolation()
         started = time.monotonic()
-        try:
-            names = job.test_names()
-        except SyntaxError as exc:
-            return self._refused(job, isolation, f"the test file does not parse: {exc}")
-        if not names:
-            return self._refused(job, isolation, "the test file defines no top-level test_*()")
+        names, why = check_job(job)
+        if why is not None:
+            return refused(job, isolation, why)
         nonce = secrets.token_hex(16)
-        config: dict[str, Any] = {"tests": list(names), "limits": asdict(job.limits)}
-        config["per_test_seconds"] = job.limits.per_test_seconds
         config_r, config_w = os.pipe()
         result_r, result_w = os.pipe()
-        fds = {
-            "config_r": config_r,
-            "config_w": config_w,
-            "result_r": result_r,
-            "result_w": result_w,
-        }
+        fds = {"config_r": config_r, "config_w": config_w, "result_r": result_r}
+        fds["result_w"] = result_w
         launch: Launch | None = None
         proc: subprocess.Popen[bytes] | None = None
+        results = LineBuffer()
+        diag = Tail(8192)
+        timed_out = False
         try:
-            launch = self._launch(job, config, config_r, result_w)
+            launch = self._launch(job, config_r, result_w)
             proc = self._start(launch)
-            for key in ("config_r", "result_w"):  # the child's ends
+            for key in ("config_r", "result_w"):  # the runner's ends
                 os.close(fds.pop(key))
-            with contextlib.suppress(OSError):  # a runner that died early is seen below
-                os.write(config_w, nonce.encode() + b"\n" + marshal.dumps(config))
-            os.close(fds.pop("config_w"))
-            deadline = started + job.limits.wall_seconds
-            out, err, raw, timed_out = _collect(proc, result_r, deadline, job.limits.output_bytes)
+            assert proc.stdout is not None and proc.stderr is not None
+            pump = Pump()
+            pump.read(result_r, results.add)
+            pump.read(proc.stdout.fileno(), diag.add)
+            pump.read(proc.stderr.fileno(), diag.add)
+            pump.write(fds.pop("config_w"), job_frames(job, names, 1, nonce))
+            deadline = started + job.limits.wall_seconds + 2.0  # the runner enforces the limit
+            if not pump.run(deadline, lambda: not pump.reading):
+                timed_out = True
+                _kill_group(proc)
+                pump.run(time.monotonic() + 2.0, lambda: not pump.reading)
+            if pump.out_fd is not None:
+                os.close(pump.out_fd)
+            pump.close()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                proc.wait()
         finally:
             if proc is not None:
                 with self._lock:
                     self._active.discard(proc)
+                for stream in (proc.stdout, proc.stderr):
+                    if stream is not None:
+                        stream.close()
             for fd in fds.values():
                 with contextlib.suppress(OSError):
                     os.close(fd)
             if launch is not None:
                 launch.cleanup()
-        parsed = parse_results(raw, nonce, names)
-        status, outcomes = _assemble(names, parsed, timed_out, proc.returncode)
-        return JobResult(
-            job_id=job.job_id,
-            status=status,
-            outcomes=outcomes,
-            isolation=isolation,
-            limits=job.limits,
-            wall_seconds=round(time.monotonic() - started, 4),
-            stdout_tail=out.text(),
-            stderr_tail=err.text(),
+        parsed = (
+            parse_results(results.lines, nonce, names)
+            if not results.overflow
+            else Parsed({}, problem="result stream too large")
+        )
+        if parsed.end is None and not parsed.problem and not timed_out:
+            code = proc.returncode if proc is not None else None
+            parsed.end = {"status": "crashed", "detail": f"runner exit code {code}"}
+        return assemble(
+            job,
+            names,
+            parsed,
+            isolation,
+            started,
+            host_timeout=timed_out,
+            diagnostics=diag.text(),
+            applied=self.applied(job),
         )
 
     def _start(self, launch: Launch) -> subprocess.Popen[bytes]:
@@ -303,34 +500,8 @@ class ProcessSandbox:
             self._active.add(proc)
             return proc
 
-    @staticmethod
-    def _refused(job: Job, isolation: Isolation, why: str) -> JobResult:
-        return JobResult(job.job_id, "refused", (), isolation, job.limits, stderr_tail=why)
 
-
-def _assemble(
-    names: Sequence[str], parsed: Parsed, timed_out: bool, returncode: int | None
-) -> tuple[JobStatus, tuple[TestOutcome, ...]]:
-    """Job status and one outcome per expected test; what did not come back is not a pass."""
-    status: JobStatus
-    if parsed.problem:
-        status, missing = "garbled", f"result channel garbled ({parsed.problem})"
-        parsed.outcomes = {}
-    elif timed_out:
-        status, missing = "timeout", "job hit its wall-clock limit before this test reported"
-    elif not parsed.done or returncode != 0:
-        status, missing = "crashed", f"runner ended early (exit code {returncode})"
-    else:
-        status, missing = "completed", ""
-    outcomes = tuple(
-        parsed.outcomes.get(name)
-        or TestOutcome(name, "timeout" if status == "timeout" else "error", missing)
-        for name in names
-    )
-    return status, outcomes
-
-
-def _memfd(name: str, data: bytes) -> int:
+def memfd(name: str, data: bytes) -> int:
     fd = os.memfd_create(name)
     os.write(fd, data)
     os.lseek(fd, 0, os.SEEK_SET)
@@ -392,15 +563,15 @@ def _parent_dirs(paths: Sequence[str]) -> list[str]:
 
 
 class LocalSandbox(ProcessSandbox):
-    """bubblewrap: no network, read-only root, tmpfs scratch, cleared env, unprivileged uid.
+    """bubblewrap: no network, read-only root, tmpfs scratch, cleared env, unprivileged uids.
 
-    As root, bwrap runs without a user namespace (one would map the sandbox uid onto host
-    root, where ``RLIMIT_NPROC`` is not enforced) and the runner drops to a random
-    unprivileged host uid per job; otherwise bwrap maps uid 65534 in a user namespace.
+    One fresh bwrap + runner per job. As root, bwrap runs without a user namespace (one would
+    map the sandbox uid onto host root, where ``RLIMIT_NPROC`` is not enforced) and the runner
+    gives every test's candidate process a uid of its own; otherwise bwrap maps uid 65534 in a
+    user namespace and everything in the sandbox shares it.
     """
 
     name = "local"
-    CODE_DIR = "/work"
     SCRATCH_DIR = "/tmp"
     RUNNER = "/mobench/runner.py"
 
@@ -420,9 +591,10 @@ class LocalSandbox(ProcessSandbox):
     def isolation(self) -> Isolation:
         version = ".".join(map(str, self.version))
         mode = (
-            "host root: no user namespace, the runner drops to a random unprivileged host uid"
+            "host root: no user namespace; every test's candidate runs as its own random "
+            "unprivileged uid"
             if self.as_root
-            else f"user namespace, uid {NOBODY}"
+            else f"user namespace, uid {NOBODY} shared by the runner and the candidates"
         )
         return Isolation(
             backend=self.name,
@@ -433,52 +605,58 @@ class LocalSandbox(ProcessSandbox):
             cleared_env=True,
             rlimits=True,
             notes=f"bwrap {version}; {mode}; standard library only (python -S)",
+            pid_namespace=True,
+            per_test_uid=self.as_root,
+            separate_judge=True,
         )
 
-    def _namespace_args(self) -> list[str]:
+    def applied(self, job: Job) -> dict[str, Any]:
+        return {
+            "isolation": "bubblewrap, one fresh sandbox per job",
+            "namespaces": "pid, net, ipc, uts, cgroup" + ("" if self.as_root else ", user"),
+            "network": "none (own network namespace: only its own loopback)",
+            "filesystem": "read-only /usr and Python prefix; per-test tmpfs work dir",
+            "scratch_tmpfs_mb": self.scratch_mb(job.limits.file_size_mb),
+            "wall_seconds_enforced_by": "runner (then host: SIGKILL to the bwrap process group)",
+        }
+
+    @staticmethod
+    def scratch_mb(file_size_mb: int) -> int:
+        return max(16, 4 * file_size_mb)
+
+    def namespace_args(self) -> list[str]:
         if self.as_root:
-            return [
-                *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"),
-                *("--unshare-cgroup-try", "--cap-drop", "ALL"),
-                *("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"),
-            ]
+            args = [*("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts")]
+            args += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
+            for cap in ROOT_CAPS:
+                args += ["--cap-add", cap]
+            return args
         args = ["--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
         return args + (["--disable-userns"] if self.version >= (0, 8) else [])
 
-    def _launch(self, job: Job, config: dict[str, Any], config_fd: int, result_fd: int) -> Launch:
-        uid = 1_000_000 + secrets.randbelow(1_000_000_000) if self.as_root else None
-        config.update(
-            code_dir=self.CODE_DIR,
-            scratch_dir=self.SCRATCH_DIR,
-            test_module=TEST_MODULE,
-            sweep=True,
-            drop=[uid, uid] if uid is not None else None,
-        )
-        files = {
-            self.RUNNER: runner_source(),
-            f"{self.CODE_DIR}/solution.py": job.code.encode(),
-            f"{self.CODE_DIR}/{TEST_MODULE}.py": job.tests.encode(),
-        }
-        fds = [_memfd(os.path.basename(dest), data) for dest, data in files.items()]
-        scratch_mb = max(4, 4 * job.limits.file_size_mb)
-        argv = [self.bwrap, *self._namespace_args(), "--die-with-parent", "--new-session"]
+    def bwrap_argv(self, runner_fd: int, scratch_mb: int, runner_flags: list[str]) -> list[str]:
+        """The bwrap command line that starts the runner (read from ``runner_fd``)."""
+        argv = [self.bwrap, *self.namespace_args(), "--die-with-parent", "--new-session"]
         argv += _system_binds()
-        argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777"]
+        argv += ["--proc", "/proc", "--dev", "/dev"]
+        argv += ["--perms", "0755" if self.as_root else "0700"]
         if self.version >= (0, 10):
             argv += ["--size", str(scratch_mb * 1024 * 1024)]
         argv += ["--tmpfs", self.SCRATCH_DIR]
-        argv += _parent_dirs(list(files))
-        for fd, dest in zip(fds, files, strict=True):
-            argv += ["--perms", "0444", "--ro-bind-data", str(fd), dest]
+        argv += _parent_dirs([self.RUNNER])
+        argv += ["--perms", "0444", "--ro-bind-data", str(runner_fd), self.RUNNER]
         argv += ["--remount-ro", "/", "--clearenv"]
         for key, value in SANDBOX_ENV.items():
             argv += ["--setenv", key, value]
         argv += ["--chdir", self.SCRATCH_DIR, sandbox_python(), *PYTHON_FLAGS, self.RUNNER]
-        argv += ["--config-fd", str(config_fd), "--result-fd", str(result_fd)]
+        flags = ["--sweep", "--scratch", self.SCRATCH_DIR]
+        if self.as_root:
+            flags.append("--uids")
+        return argv + runner_flags + flags
 
-        def cleanup() -> None:
-            for fd in fds:
-                os.close(fd)
-
+    def _launch(self, job: Job, config_fd: int, result_fd: int) -> Launch:
+        fd = memfd("runner.py", runner_source())
+        scratch = self.scratch_mb(job.limits.file_size_mb)
+        argv = self.bwrap_argv(fd, scratch, runner_args(config_fd, result_fd))
         env = {"PATH": SANDBOX_ENV["PATH"], "LANG": "C.UTF-8"}
-        return Launch(argv, (config_fd, result_fd, *fds), env, cleanup=cleanup)
+        return Launch(argv, (config_fd, result_fd, fd), env, cleanup=lambda: os.close(fd))

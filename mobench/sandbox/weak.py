@@ -3,6 +3,7 @@
 Only for hosts where bubblewrap cannot run, and only when the user passes
 ``--allow-weak-sandbox``: candidate code can read and write the host filesystem, reach the
 network and see other processes. Every result records ``level="weak (no isolation)"``.
+Results are still decided by the runner's out-of-process judge.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from mobench.sandbox.base import Isolation, Job
 from mobench.sandbox.local import (
     PYTHON_FLAGS,
     SANDBOX_ENV,
-    TEST_MODULE,
     Launch,
     ProcessSandbox,
+    runner_args,
     runner_source,
 )
 
@@ -45,28 +46,23 @@ class WeakSandbox(ProcessSandbox):
                 "plain subprocess: no filesystem, network or process isolation"
                 + ("; running as root, so RLIMIT_NPROC does not bind" if as_root else "")
             ),
+            separate_judge=True,
         )
 
-    def _launch(self, job: Job, config: dict[str, Any], config_fd: int, result_fd: int) -> Launch:
+    def applied(self, job: Job) -> dict[str, Any]:
+        return {"isolation": "none: a plain subprocess with rlimits and timeouts"}
+
+    def _launch(self, job: Job, config_fd: int, result_fd: int) -> Launch:
         root = tempfile.mkdtemp(prefix="mobench-weak-")
-        code_dir, scratch = os.path.join(root, "code"), os.path.join(root, "scratch")
-        os.mkdir(code_dir)
+        scratch = os.path.join(root, "scratch")
         os.mkdir(scratch)
-        files = {
-            os.path.join(root, "runner.py"): runner_source(),
-            os.path.join(code_dir, "solution.py"): job.code.encode(),
-            os.path.join(code_dir, f"{TEST_MODULE}.py"): job.tests.encode(),
-        }
-        for path, data in files.items():
-            with open(path, "wb") as fh:
-                fh.write(data)
-            os.chmod(path, 0o444)
-        config.update(
-            code_dir=code_dir, scratch_dir=scratch, test_module=TEST_MODULE, sweep=False, drop=None
-        )
+        runner = os.path.join(root, "runner.py")
+        with open(runner, "wb") as fh:
+            fh.write(runner_source())
+        os.chmod(runner, 0o444)
         env = {**SANDBOX_ENV, "HOME": scratch, "TMPDIR": scratch}
-        argv = [sys.executable, *PYTHON_FLAGS, os.path.join(root, "runner.py")]
-        argv += ["--config-fd", str(config_fd), "--result-fd", str(result_fd)]
+        argv = [sys.executable, *PYTHON_FLAGS, runner, *runner_args(config_fd, result_fd)]
+        argv += ["--scratch", scratch]
         return Launch(
             argv,
             (config_fd, result_fd),
