@@ -29,9 +29,10 @@ Invocation
     random block of unprivileged uids: the judge processes run as the first, the candidate
     process of test *i* as the (i+1)-th. Without it everything runs as the runner's uid.
 ``--sweep``
-    the runner is alone in its pid namespace (bubblewrap ``--unshare-pid``, a container): after
-    each test and each job it may kill every process except itself and its ancestors. Never
-    pass it without a private pid namespace.
+    the runner is alone in its pid and IPC namespaces (bubblewrap ``--unshare-pid
+    --unshare-ipc``, a container): after each test and each job it may kill every process
+    except itself and its ancestors, and remove every SysV IPC object the test (or job) made.
+    Never pass it without private pid and IPC namespaces.
 ``--scratch DIR``
     where per-job work dirs are created (default ``/tmp``).
 
@@ -304,8 +305,9 @@ def _sweep(keep: set[int], statuses: dict[int, int] | None = None) -> int:
     return found
 
 
-def _kill_uid(uid: int) -> None:
-    """Kill every process of ``uid`` at once: a child becomes ``uid`` and signals -1.
+def _kill_uid(uid: int, ipc: list[tuple[str, int]] | None = None) -> None:
+    """Kill every process of ``uid`` at once: a child becomes ``uid`` and signals -1; then it
+    removes the SysV IPC objects ``ipc`` (only their creator may, without CAP_SYS_ADMIN).
 
     ``kill(-1)`` runs under the kernel's task-list lock and a fork racing with it is cancelled,
     so nothing of that uid survives, ``setsid`` or not.
@@ -319,9 +321,66 @@ def _kill_uid(uid: int) -> None:
                     os.kill(-1, signal.SIGKILL)
                 except OSError:
                     break
+            _remove_ipc(ipc or [])
         finally:
             _exit(0)
     os.waitpid(pid, 0)
+
+
+_IPC_KINDS = {"shm": "shmid", "sem": "semid", "msg": "msqid"}
+
+
+def _ipc_objects() -> list[tuple[str, int, int]]:
+    """SysV IPC objects of this IPC namespace: ``(kind, id, creator uid)``.
+
+    They outlive the processes that made them, so they would carry data from one test (or job)
+    to the next; POSIX message queues are ruled out by ``RLIMIT_MSGQUEUE=0`` instead.
+    """
+    found = []
+    for kind, id_column in _IPC_KINDS.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as fh:
+                header, *rows = fh.read().splitlines()
+        except OSError:
+            continue
+        columns = header.split()
+        try:
+            at_id, at_cuid = columns.index(id_column), columns.index("cuid")
+        except ValueError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > max(at_id, at_cuid):
+                found.append((kind, int(fields[at_id]), int(fields[at_cuid])))
+    return found
+
+
+def _remove_ipc(objects: list[tuple[str, int]]) -> None:
+    if not objects:
+        return
+    _prctl(0, 0)  # loads libc
+    for kind, ident in objects:
+        try:
+            if kind == "shm":
+                _LIBC.shmctl(ident, 0, None)  # IPC_RMID
+            elif kind == "sem":
+                _LIBC.semctl(ident, 0, 0)
+            elif kind == "msg":
+                _LIBC.msgctl(ident, 0, None)
+        except (OSError, AttributeError):
+            pass
+
+
+def _clean_ipc(uids: range | None) -> None:
+    """Remove the SysV IPC objects made by ``uids`` (None: all of them - a shared uid)."""
+    objects = _ipc_objects()
+    if not objects:
+        return
+    if uids is None:
+        _remove_ipc([(kind, ident) for kind, ident, _ in objects])
+        return
+    for uid in sorted({cuid for _, _, cuid in objects if cuid in uids}):
+        _kill_uid(uid, [(kind, ident) for kind, ident, cuid in objects if cuid == uid])
 
 
 def _wipe(root: str, remove_root: bool = False) -> None:
@@ -1192,6 +1251,8 @@ def _reap_candidate(
         _kill_uid(uid)  # atomic, for a tree that forked
         if job.opts["sweep"]:
             _sweep(keep, statuses)
+    if job.opts["sweep"]:  # a private IPC namespace: what the test made there goes too
+        _clean_ipc(range(uid, uid + 1) if uid is not None else None)
     _reap(statuses)
     _wipe(job.workdir(index), remove_root=True)
     return statuses.pop(pid, -1) if pid else -1
@@ -1450,6 +1511,8 @@ def _run_job(
     _kill(pid, group=True)
     if opts["sweep"]:
         _sweep(keep)
+        base = job.base_uid
+        _clean_ipc(range(base, base + job.count + 1) if base is not None else None)
     elif job.base_uid is not None:
         for index in range(-1, job.count):
             _kill_uid(job.base_uid + 1 + index)
