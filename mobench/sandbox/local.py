@@ -270,6 +270,7 @@ class Pump:
         self.sinks: dict[int, Callable[[bytes], None]] = {}
         self.outgoing = bytearray()
         self.out_fd: int | None = None
+        self.timed_out = False
 
     def read(self, fd: int, sink: Callable[[bytes], None]) -> None:
         os.set_blocking(fd, False)
@@ -289,12 +290,15 @@ class Pump:
         return bool(self.sinks)
 
     def run(self, deadline: float, until: Callable[[], bool]) -> bool:
-        """Pump until ``until()`` (True), every read pipe has closed, or the deadline (False)."""
+        """Pump until ``until()`` (True), every read pipe has closed, or the deadline (False;
+        ``timed_out`` tells the last two apart)."""
+        self.timed_out = False
         while not until():
             if not self.sinks and self.out_fd is None:
                 return until()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                self.timed_out = True
                 return False
             for key, _ in self.sel.select(remaining):
                 fd = int(key.fd)

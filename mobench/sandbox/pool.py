@@ -166,12 +166,12 @@ class PoolWorker:
             )
 
         deadline = started + job.limits.wall_seconds + GRACE_SECONDS
-        finished = pump.run(deadline, ended)
+        pump.run(deadline, ended)
         host_timeout = False
         if not ended():
             # the worker died (its pipes closed) or stopped answering: the job is lost to it,
             # never to the caller; the next job gets a fresh worker
-            host_timeout = not finished
+            host_timeout = pump.timed_out
             self.stop()
         self.jobs_run += 1
         if self.results.overflow:
