@@ -121,6 +121,8 @@ def test_hf_backend_chat_template_and_errors(tiny_rm: Path, tmp_path: Path) -> N
         make_scorer(
             ObjectiveSpec("h", "hh.harmless@1", (-1, 1), "max", missing), ScoringEnv()
         ).score(_requests()[:1])
+    with pytest.raises(RewardModelError, match="dtype"):
+        HFRewardScorer("hh.helpful", {"model": "x", "dtype": "float8"})
     with pytest.raises(RewardModelError, match="template"):
         make_scorer(
             ObjectiveSpec("h", "hh.harmless@1", (-1, 1), "max", {**params, "template": "x"}),

@@ -109,6 +109,10 @@ class HFRewardScorer:
         self.max_length = int(params.get("max_length", 1024))
         self.device = str(params.get("device", "auto"))
         self.dtype = str(params.get("dtype", "float32"))
+        if self.dtype not in ("float32", "float16", "bfloat16"):
+            raise RewardModelError(
+                f"dtype must be float32, float16 or bfloat16, got {self.dtype!r}"
+            )
 
     def _load(self) -> tuple[Any, Any, str]:
         try:
