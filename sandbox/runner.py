@@ -26,8 +26,9 @@ Invocation
 ``--uids``
     per-test uid separation. Needs euid 0 with CAP_SETUID, CAP_SETGID (and, for the sweeps
     and the scratch directories, CAP_KILL, CAP_CHOWN, CAP_DAC_OVERRIDE). Every job gets a
-    random block of unprivileged uids: the judge processes run as the first, the candidate
-    process of test *i* as the (i+1)-th. Without it everything runs as the runner's uid.
+    random block of unprivileged uids: the job process (the judge) runs as the first, the
+    candidate process of test *i* as the (i+1)-th. Without it everything runs as the runner's
+    uid (candidates then can still signal the judge: a loss for them, never a pass).
 ``--sweep``
     the runner is alone in its pid and IPC namespaces (bubblewrap ``--unshare-pid
     --unshare-ipc``, a container): after each test and each job it may kill every process
@@ -46,9 +47,9 @@ JSON), the payload length in ASCII decimal, ``\\n``, then the payload. Every job
    ``mobench.sandbox.Limits``: ``cpu_seconds``, ``wall_seconds``, ``per_test_seconds``,
    ``memory_mb``, ``file_size_mb``, ``max_processes``, ``open_files``, ``output_bytes``.
 2. body ``{"nonce": str, "code": str, "tests_source": str, "tests": [str, ...]}`` (optional
-   ``"module"``: the test module's name, default ``test_solution``). The body is read only
-   after the job's candidate zygote has been forked, so no candidate process ever has the test
-   source, the test names or the nonce in its memory.
+   ``"module"``: the test module's name, default ``test_solution``). The body is read by the
+   job process only; candidates are forked by the worker, which never reads a body, so no
+   candidate process ever has the test source, the test names or the nonce in its memory.
 
 Result stream
 -------------
@@ -57,7 +58,8 @@ UTF-8 JSON objects, one per line, in this order:
 - ``{"worker": "ready", "protocol": 2, "pid": int, "uids": bool, "sweep": bool}`` once, at
   start-up;
 - per test, in order: ``{"nonce": N, "test": name, "status": S, "detail": str, "seconds":
-  float}`` with S one of ``passed``, ``failed`` (AssertionError), ``error``, ``timeout``;
+  float}`` with S one of ``passed``, ``failed`` (AssertionError), ``error``, ``timeout``
+  (the last test's line is written together with the done line);
 - ``{"nonce": N, "done": true, "stdout": str, "stderr": str, "stdout_bytes": int,
   "stderr_bytes": int, "applied": {...}}``: the last ``output_bytes`` of the candidate's (and
   the tests') stdout and stderr, the total sizes, and the limits and isolation actually applied;
@@ -72,21 +74,28 @@ Process model (per job)
 -----------------------
 ::
 
-    worker (this process; in --serve mode alive across jobs; keeps its capabilities)
-      └─ job process (fork; reads the body; drops to the judge uid; writes result lines)
-           ├─ zygote (forked BEFORE the body is read; privileged; forks and reaps candidates)
-           │    └─ candidate i (setsid, own uid, rlimits, cleared env, own 0700 work dir):
-           │         loads the candidate code as module ``solution`` and serves requests
-           └─ judge i (fork; rlimits): runs test i from the test source compiled by the job
-                process, with ``solution`` bound to a proxy that forwards every use to
-                candidate i over a private pipe pair
+    worker (this process; in --serve mode alive across jobs; keeps its capabilities; reads
+      │     only job headers, never test sources, test names or nonces)
+      ├─ job process (fork per job; drops to the job's judge uid; reads the body; is the
+      │    judge: runs test i from the test source it compiled itself, with ``solution``
+      │    bound to a proxy that forwards every use to candidate i over a private pipe pair;
+      │    writes the result lines)
+      └─ candidate i (forked by the worker, one per test, started as soon as the previous
+           test's candidate is gone: setsid, its own uid, rlimits, cleared env, its own 0700
+           work dir; loads the candidate code as module ``solution`` and serves requests)
 
-The judge decides the outcome. It sees candidate values only as ``marshal`` data it decodes
+The judge decides every outcome. It sees candidate values only as ``marshal`` data it decodes
 itself (so only exact builtin types, whose ``==``, ``hash`` and truth value are CPython's own)
-or as opaque handles whose comparisons are identity and whose truth value is refused. The
-candidate never has the test source, the judge's memory, the report pipe or the result fd.
-After each test the zygote kills everything of that test's uid (and, with ``--sweep``, every
-process but its ancestors) and wipes its work dir.
+or as opaque handles whose ``==`` is identity and whose truth value and ``in`` are refused.
+No candidate process ever holds the test source, the judge's memory (non-dumpable, another
+uid), the result fd or the config fd. After each test the worker kills everything of that
+test (``kill(-1)`` as its uid when it forked, and with ``--sweep`` every process but the
+worker's ancestors), removes the SysV IPC objects it made and wipes its work dir; after each
+job, everything of the job. A per-test deadline (``per_test_seconds``, a timer in the judge)
+and the job's wall-clock limit (``wall_seconds``, enforced by the worker, which then kills the
+job) bound every wait. Between the job process and the worker: ``r i`` / ``R i`` on a pipe
+("test i is over; reap its candidate", ``R``: and tell me how it ended), answered ``w
+<wait status or -1>``.
 
 Imports are kept to cheap built-in modules: interpreter start-up is most of a job's cost.
 """
@@ -277,32 +286,41 @@ def _reap(statuses: dict[int, int] | None = None) -> None:
             statuses[pid] = status
 
 
-def _is_zombie(pid: int) -> bool:
+PF_EXITING = 0x4
+
+
+def _done(pid: int) -> bool:
+    """Dead, a zombie, or already exiting (past the point of running any code or forking)."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+            fields = fh.read().rsplit(")", 1)[1].split()
     except OSError:
         return True
+    return fields[0] in ("Z", "X") or bool(int(fields[6]) & PF_EXITING)
 
 
-def _sweep(keep: set[int], statuses: dict[int, int] | None = None) -> int:
-    """Kill every process in this pid namespace except ``keep``; reap what comes to us.
+def _sweep(keep: set[int], statuses: dict[int, int] | None = None) -> set[int]:
+    """SIGKILL every process of this pid namespace except ``keep``; reap what comes to us.
 
-    Returns how many live processes it found (and killed).
+    Does not wait for the victims' teardown, only until each is exiting; returns their pids.
     """
-    found = 0
-    for _ in range(200):
-        alive = 0
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in keep and not _is_zombie(int(entry)):
-                _kill(int(entry))
-                alive += 1
-        _reap(statuses)
-        found += alive
-        if not alive:
-            return found
-        time.sleep(0.001)
-    return found
+    killed: set[int] = set()
+    while True:
+        # a process we SIGKILLed cannot run or fork any more (a fork racing with the signal is
+        # cancelled): only processes not seen yet need a signal, until a listing shows none
+        fresh = [
+            int(entry)
+            for entry in os.listdir("/proc")
+            if entry.isdigit() and int(entry) not in keep and int(entry) not in killed
+        ]
+        fresh = [pid for pid in fresh if not _done(pid)]
+        if not fresh:
+            break
+        for pid in fresh:
+            _kill(pid)
+        killed.update(fresh)
+    _reap(statuses)
+    return killed
 
 
 def _kill_uid(uid: int, ipc: list[tuple[str, int]] | None = None) -> None:
@@ -695,8 +713,15 @@ class _CandidateServer:
                 sys.modules["solution"] = module
                 self.objects[0] = module
                 exec(compile(message[1], "solution.py", "exec"), module.__dict__)
+                # the module's public callables, so that ``from solution import f`` costs no
+                # round trip (data stays behind: it is fetched when used)
+                public = {
+                    name: value
+                    for name, value in vars(module).items()
+                    if not name.startswith("_") and callable(value)
+                }
                 self.flush()
-                self.reply_ok(None)
+                self.reply_ok(public)
                 return
             target = self.objects[message[1]]
             if op == "call":
@@ -812,6 +837,7 @@ class _Judge:
         self.sent: dict[int, tuple[Any, bytes, int]] = {}  # id -> (container, blob, ref)
         self.sent_refs: list[Any] = []  # keeps sent containers alive (ids stay unique)
         self.broken: str | None = None
+        self.prefetched: dict[str, Any] | None = None  # the module's callables, after load
         self.callback_failure: BaseException | None = None
 
     def export(self, obj: Any) -> tuple[Any, str, int]:
@@ -842,6 +868,7 @@ class _Judge:
     def request(self, message: tuple[Any, ...], writeback: Any = None) -> Any:
         if self.broken is not None:
             raise CandidateBroke(self.broken)
+        self.prefetched = None  # any call may rebind the module's globals
         try:
             _judge_send(self.wfd, message)
         except OSError:
@@ -859,10 +886,10 @@ class _Judge:
                 raise self._break("malformed reply from the candidate")
             kind = reply[0]
             if kind == "raise" and len(reply) == 4:
-                exc = _rebuild(reply[1], reply[2], reply[3], "the candidate")
-                if isinstance(exc, CandidateBroke):
-                    self._break(str(exc))
-                raise exc
+                error = _rebuild(reply[1], reply[2], reply[3], "the candidate")
+                if isinstance(error, CandidateBroke):
+                    self._break(str(error))
+                raise error
             try:
                 if kind == "ok" and len(reply) == 4:
                     value = self.decode(reply[1], reply[2])
@@ -993,6 +1020,10 @@ class _Remote:
         return _peer(object.__getattribute__(self, "_mobench_gen"))
 
     def __getattr__(self, name: str) -> Any:
+        if self._mobench_id() == 0:
+            prefetched = self._mobench_peer().prefetched
+            if prefetched is not None and name in prefetched:
+                return prefetched[name]
         if name.startswith("__") and name.endswith("__"):
             if name == "__all__":
                 return self._mobench_peer().request(("names", self._mobench_id()))
@@ -1103,7 +1134,9 @@ def _judge_test(test: dict[str, Any], name: str, rfd: int, wfd: int) -> tuple[st
     status, detail = "passed", ""
     try:
         try:
-            judge.request(("load", test["code"]))
+            public = judge.request(("load", test["code"]))
+            if type(public) is dict and all(type(k) is str for k in public):
+                judge.prefetched = public
         except (CandidateBroke, TestTimeout):
             raise
         except BaseException as exc:  # noqa: B036
@@ -1186,6 +1219,7 @@ class _Job:
         if opts["uids"]:  # a random block: the judge's uid, then one per test
             self.base_uid = 1_000_000 + int.from_bytes(os.urandom(4), "big") % 500_000 * UID_BLOCK
         self.dir = os.path.join(opts["scratch"], f"job-{os.urandom(6).hex()}")
+        self.base_vm = opts["vm_bytes"]  # the worker's address space: the job process starts so
         # per test: judge -> candidate (r, w) and candidate -> judge (r, w)
         self.pipes: list[tuple[int, int, int, int]] = []
         self.capture: tuple[int, int, int, int] = (-1, -1, -1, -1)  # out r/w, err r/w
@@ -1234,18 +1268,19 @@ def _spawn_candidate(job: _Job, index: int) -> int:
 
 
 def _reap_candidate(
-    job: _Job, pid: int, index: int, keep: set[int], statuses: dict[int, int]
+    job: _Job, pid: int, index: int, keep: set[int], statuses: dict[int, int], wait: bool = True
 ) -> int:
-    """Kill everything test ``index`` started, wipe its work dir; the candidate's wait status."""
+    """Kill everything test ``index`` started and wipe its work dir; with ``wait``, the
+    candidate's wait status (else -1: nobody needs it, and its teardown is not waited for)."""
     if pid:
         _kill(pid, group=True)
         _kill(pid)
-        if pid not in statuses:
+        if wait and pid not in statuses:
             try:
                 statuses[pid] = os.waitpid(pid, 0)[1]
             except ChildProcessError:
                 statuses[pid] = -1
-    strays = _sweep(keep, statuses) if job.opts["sweep"] else 0
+    strays = len(_sweep(keep, statuses) - {pid}) if job.opts["sweep"] else 0
     uid = job.uid(index)
     if uid is not None and (strays or not job.opts["sweep"]):
         _kill_uid(uid)  # atomic, for a tree that forked
@@ -1305,7 +1340,11 @@ def _job_main(job: _Job, config_fd: int, result_fd: int, requests_w: int, replie
                 os.close(fd)
             out.drain()
             err.drain()
-            _emit(result_fd, {"nonce": nonce, "test": name, **outcome})
+            line = {"nonce": nonce, "test": name, **outcome}
+            if index + 1 < job.count:
+                _emit(result_fd, line)
+            else:
+                last = line  # written with the done line: one write, one wake-up of the host
     except BaseException as exc:  # noqa: B036 - the worker reports the job as crashed
         _write_all(diag, f"runner: job failed: {exc!r}\n".encode())
         raise
@@ -1316,18 +1355,22 @@ def _job_main(job: _Job, config_fd: int, result_fd: int, requests_w: int, replie
             pass
     out.drain()
     err.drain()
-    _emit(
-        result_fd,
-        {
-            "nonce": nonce,
-            "done": True,
-            "stdout": out.text(),
-            "stderr": err.text(),
-            "stdout_bytes": out.total,
-            "stderr_bytes": err.total,
-            "applied": _applied(job),
-        },
+    done = (
+        _json(last)
+        + "\n"
+        + _json(
+            {
+                "nonce": nonce,
+                "done": True,
+                "stdout": out.text(),
+                "stderr": err.text(),
+                "stdout_bytes": out.total,
+                "stderr_bytes": err.total,
+                "applied": _applied(job),
+            }
+        )
     )
+    _write_all(result_fd, (done + "\n").encode("utf-8", "backslashreplace"))
 
 
 def _vm_bytes() -> int:
@@ -1340,7 +1383,7 @@ def _vm_bytes() -> int:
 
 def _judge_limits(job: _Job) -> dict[int, tuple[int, int]]:
     """The job process runs the tests (trusted code) on candidate data: bound its memory."""
-    memory = _vm_bytes() + int(job.limits["memory_mb"]) * 1024 * 1024
+    memory = job.base_vm + int(job.limits["memory_mb"]) * 1024 * 1024
     pairs = {
         resource.RLIMIT_AS: (memory, memory),
         resource.RLIMIT_FSIZE: (int(job.limits["file_size_mb"]) * 1024 * 1024,) * 2,
@@ -1399,10 +1442,7 @@ def _run_test(
 ) -> dict[str, Any]:
     started = time.monotonic()
     limit = float(job.limits["per_test_seconds"])
-    _write_all(requests_w, f"s {index}\n".encode())
-    if not replies.readline().startswith(b"p "):
-        return {"status": "error", "detail": "the sandbox could not start the candidate"}
-    _ALARM["fired"] = False
+    _ALARM["fired"] = False  # the worker has started this test's candidate already
     status, detail = "error", "the test did not run"
     try:
         _ALARM["armed"] = True
@@ -1415,12 +1455,15 @@ def _run_test(
         _ALARM["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
     timed_out = _ALARM["fired"]
-    _write_all(requests_w, f"r {index}\n".encode())
-    answer = replies.readline()
-    try:
-        candidate_status = int(answer.split()[1]) if answer.startswith(b"w ") else -1
-    except ValueError:
-        candidate_status = -1
+    needs_status = not timed_out and status == "error" and detail.startswith("candidate: ")
+    candidate_status = -1
+    if needs_status or index + 1 < job.count:  # the last one goes with the job's own cleanup
+        _write_all(requests_w, f"{'R' if needs_status else 'r'} {index}\n".encode())
+        answer = replies.readline()
+        try:
+            candidate_status = int(answer.split()[1]) if answer.startswith(b"w ") else -1
+        except ValueError:
+            candidate_status = -1
     outcome = _verdict(status, detail, candidate_status, timed_out, limit)
     outcome["seconds"] = round(time.monotonic() - started, 4)
     return outcome
@@ -1555,7 +1598,9 @@ def _serve_requests(
     keep: set[int],
     deadline: float,
 ) -> tuple[str, str, int]:
-    children: dict[int, int] = {}
+    # each test's candidate is started ahead, as soon as the previous one is gone (the job
+    # always needs it next), so the job process never waits for a fork of its own asking
+    children: dict[int, int] = {0: _spawn_candidate(job, 0)}
     statuses: dict[int, int] = {}
     os.set_blocking(requests_r, False)
     pending = b""
@@ -1587,11 +1632,11 @@ def _serve_requests(
             index = int(arg)
             if not 0 <= index < job.count:
                 raise SystemExit("runner: bad request from the job process")
-            if op == b"s" and index not in children:
-                children[index] = _spawn_candidate(job, index)
-                _write_all(replies_w, f"p {children[index]}\n".encode())
-            elif op == b"r":
-                status = _reap_candidate(job, children.pop(index, 0), index, keep, statuses)
+            if op in (b"r", b"R"):  # R: the job needs the candidate's wait status
+                child = children.pop(index, 0)
+                status = _reap_candidate(job, child, index, keep, statuses, wait=op == b"R")
+                if index + 1 < job.count and index + 1 not in children:
+                    children[index + 1] = _spawn_candidate(job, index + 1)
                 _write_all(replies_w, f"w {status}\n".encode())
         waited, wait_status = os.waitpid(pid, os.WNOHANG)
         if waited:
@@ -1635,6 +1680,7 @@ def main(argv: list[str]) -> int:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     keep = ({os.getpid()} | _ancestors()) if opts["sweep"] else set()
     _warm_up()
+    opts["vm_bytes"] = _vm_bytes() + 16 * 1024 * 1024  # and what the job process adds to it
     _emit(
         result_fd,
         {

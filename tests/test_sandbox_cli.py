@@ -55,27 +55,58 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 @needs_bwrap
-def test_check_json_reports_every_feature_checked() -> None:
+def test_check_json_is_the_isolation_matrix() -> None:
     result = runner.invoke(sandbox_cmd.app, ["check", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["local_usable"] and report["bwrap"]["path"]
-    assert len(report["checks"]) >= 8 and all(c["ok"] for c in report["checks"].values())
-    assert report["isolation"]["level"] == "bubblewrap"
+    assert {"local", "pool", "docker", "docker-pool"} <= set(report["backends"])
+    for name in ("local", "pool"):
+        backend = report["backends"][name]
+        assert backend["usable"] and len(backend["checks"]) >= 10, backend
+        assert all(c["ok"] for c in backend["checks"].values())
+        assert backend["isolation"]["level"] == "bubblewrap"
+        assert backend["isolation"]["separate_judge"] is True
+    docker = report["backends"]["docker"]
+    assert docker["usable"] or docker["problem"]  # unavailable says why
 
 
 @needs_bwrap
-def test_check_prints_a_table() -> None:
-    result = runner.invoke(sandbox_cmd.app, ["check"])
+def test_check_prints_a_matrix() -> None:
+    result = runner.invoke(sandbox_cmd.app, ["check", "--no-docker"])
     assert result.exit_code == 0, result.output
-    assert "no network" in result.output and "backend: local" in result.output
+    assert "no network" in result.output and "pool" in result.output
+    assert "docker-pool" not in result.output
 
 
 @needs_bwrap
-def test_run_passing_candidate_exits_zero(files: dict[str, Path]) -> None:
-    result = runner.invoke(sandbox_cmd.app, ["run", str(files["good"]), str(files["tests"])])
+@pytest.mark.parametrize("backend", ["auto", "local", "pool"])
+def test_run_passing_candidate_exits_zero(files: dict[str, Path], backend: str) -> None:
+    args = ["run", str(files["good"]), str(files["tests"]), "--backend", backend]
+    result = runner.invoke(sandbox_cmd.app, args)
     assert result.exit_code == 0, result.output
     assert "2/2 passed" in result.output and "bubblewrap" in result.output
+    assert f"backend {'pool' if backend == 'auto' else backend}" in result.output
+
+
+def test_run_refuses_an_unavailable_backend(files: dict[str, Path]) -> None:
+    args = ["run", str(files["good"]), str(files["tests"]), "--backend", "nope"]
+    refused = runner.invoke(sandbox_cmd.app, args)
+    assert isinstance(refused.exception, SandboxUnavailableError)
+    assert "unknown sandbox backend" in str(refused.exception)
+
+
+@needs_bwrap
+def test_bench_json_rows_side_by_side() -> None:
+    args = ["bench", "--json", "--jobs", "4", "--repeat", "1", "--no-docker"]
+    result = runner.invoke(sandbox_cmd.app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    rows = report["rows"]
+    for name in ("multiprocessing", "local", "pool"):
+        assert rows[name]["jobs"] == 4 and rows[name]["ms_per_job"] > 0, rows[name]
+    assert rows["docker"] == {"skipped": "not requested"}
+    assert set(report["targets"]) == {"pool_vs_multiprocessing", "local_vs_pool_speedup"}
 
 
 @needs_bwrap
@@ -113,9 +144,11 @@ def test_run_refuses_without_bubblewrap_unless_allowed(
     assert allowed.exit_code == 0, allowed.output
     assert "weak (no isolation)" in allowed.output and "WITHOUT isolation" in allowed.output
 
-    check = runner.invoke(sandbox_cmd.app, ["check", "--json"])
+    check = runner.invoke(sandbox_cmd.app, ["check", "--json", "--no-docker"])
     assert check.exit_code == 1
-    assert json.loads(check.output)["problem"] == "bwrap: setting up uid map failed"
+    report = json.loads(check.output)
+    assert report["problem"] == "bwrap: setting up uid map failed"
+    assert report["backends"]["pool"]["problem"] == "bwrap: setting up uid map failed"
 
 
 def _mobench(*args: str) -> subprocess.CompletedProcess[str]:
@@ -133,6 +166,9 @@ def test_console_entry_exit_codes(files: dict[str, Path]) -> None:
 
 def test_help_texts() -> None:
     top = runner.invoke(sandbox_cmd.app, ["--help"])
-    assert top.exit_code == 0 and "check" in top.output and "run" in top.output
+    assert top.exit_code == 0 and all(c in top.output for c in ("check", "run", "bench"))
     run_help = runner.invoke(sandbox_cmd.app, ["run", "--help"])
     assert "--allow-weak-sandbox" in run_help.output and "--timeout" in run_help.output
+    assert "--backend" in run_help.output
+    bench_help = runner.invoke(sandbox_cmd.app, ["bench", "--help"])
+    assert "--jobs" in bench_help.output and "multiprocessing" in bench_help.output

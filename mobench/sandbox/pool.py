@@ -226,14 +226,12 @@ class PoolSandbox:
 
     def isolation(self) -> Isolation:
         base = self.local.isolation()
-        return Isolation(
-            **{
-                **base.__dict__,
-                "backend": self.name,
-                "notes": base.notes + f"; warm pool of {self.size} workers (fresh job, candidate "
-                "and uids per job, everything killed and wiped between jobs)",
-            }
+        workers = f"{self.size} worker" + ("s" if self.size > 1 else "")
+        notes = base.notes + (
+            f"; warm pool of {workers} (a fresh job process, candidate processes and uids per "
+            "job; everything killed and wiped between jobs)"
         )
+        return Isolation(**{**base.__dict__, "backend": self.name, "notes": notes})
 
     def applied(self, job: Job, worker: PoolWorker) -> dict[str, Any]:
         applied = self.local.applied(job)
