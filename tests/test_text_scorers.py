@@ -76,11 +76,11 @@ def test_prompt_kinds() -> None:
 
 
 def test_too_short_boundary() -> None:
-    assert count_tokens(["one two three", "one two"]) == [3, 2]
-    assert text.MIN_TOKENS == 3
-    assert not is_collapsed(OPEN, "one two three")  # 3 tokens: at the floor
-    report = collapse_report(OPEN, "one two")  # 2 tokens < 3
-    assert report.collapsed and report.reasons == ("too short: 2 < 3 tokens",)
+    assert count_tokens(["one two three four five", "one two three four"]) == [5, 4]
+    assert text.MIN_TOKENS == 5
+    assert not is_collapsed(OPEN, "one two three four five")  # 5 tokens: at the floor
+    report = collapse_report(OPEN, "one two three four")  # 4 tokens < 5
+    assert report.collapsed and report.reasons == ("too short: 4 < 5 tokens",)
     assert not is_collapsed(YES_NO, "Yes")  # a yes/no question may be answered in a word
     assert not is_collapsed("Thanks, that was useful.", "Welcome")
     assert is_collapsed(YES_NO, "")
@@ -167,3 +167,16 @@ def test_length_scorer() -> None:
         make_scorer(
             ObjectiveSpec("length", "text.length@1", params={"max_tokens": "3"}), ScoringEnv()
         )
+
+
+def test_numbered_list_repeating_one_line_is_collapsed() -> None:
+    looped = "\n".join(f"{i}. Pack water. Pack water." for i in range(1, 9))
+    assert is_collapsed(OPEN, looped)
+    healthy = "\n".join(
+        f"{i}. {step}"
+        for i, step in enumerate(
+            ["Pack water.", "Bring a map.", "Tell a friend your route.", "Check the weather."],
+            start=1,
+        )
+    )
+    assert not is_collapsed(OPEN, healthy)

@@ -117,7 +117,7 @@ def _make_length(params: Mapping[str, Any], env: ScoringEnv) -> Scorer:
 COLLAPSE_VERSION = 1
 #: A response needs at least this many o200k_base tokens when the prompt asks for more than a
 #: yes/no answer (:func:`asks_for_more_than_yes_no`); otherwise it needs one.
-MIN_TOKENS = 3
+MIN_TOKENS = 5
 #: Length of the word n-grams whose repetition is measured.
 REPEAT_N = 8
 #: An n-gram is a repeat when it occurs at least this many times.
@@ -135,6 +135,9 @@ MAX_WORD_CHARS = 16
 #: The encoding of the token count.
 ENCODING = "o200k_base"
 
+#: List markers at the start of a line (``1.``, ``2)``, ``-``, ``*``, ``•``) are not words: a
+#: numbered list that repeats one line would otherwise escape the n-gram rule.
+_LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+")
 _WORD = re.compile(rf"\\[A-Za-z]+|\w{{1,{MAX_WORD_CHARS}}}")
 _YES_NO_STARTERS = frozenset(
     [
@@ -164,8 +167,11 @@ def words(text: str) -> list[str]:
     """The word sequence repetition is measured on: lower-cased runs of word characters
     (``\\w``), each cut into pieces of at most :data:`MAX_WORD_CHARS` characters (so that
     ``aaaa…`` counts as many repeated words); TeX control words such as ``\\frac`` or
-    ``\\left`` are left out (formula-heavy math would otherwise look repetitive)."""
-    return [w for w in _WORD.findall(text.lower()) if not w.startswith("\\")]
+    ``\\left`` are left out (formula-heavy math would otherwise look repetitive), and so are
+    list markers at the start of a line (``1.``, ``-``), so a numbered list repeating one line
+    still reads as a loop."""
+    text = _LIST_MARKER.sub(" ", text.lower())
+    return [w for w in _WORD.findall(text) if not w.startswith("\\")]
 
 
 def _ngrams(units: Sequence[str], n: int) -> list[tuple[str, ...]]:
