@@ -273,7 +273,10 @@ def _ancestors() -> set[int]:
     return pids
 
 
-def _reap(statuses: dict[int, int] | None = None) -> None:
+_REAPED: dict[int, int] = {}  # wait statuses of children reaped by any of the loops below
+
+
+def _reap() -> None:
     """Reap every exited child (orphans come to us: we are a subreaper)."""
     while True:
         try:
@@ -282,8 +285,18 @@ def _reap(statuses: dict[int, int] | None = None) -> None:
             return
         if pid == 0:
             return
-        if statuses is not None:
-            statuses[pid] = status
+        _REAPED[pid] = status
+
+
+def _child_status(pid: int, block: bool) -> int | None:
+    """``pid``'s wait status (reaping it), None if it runs on (``block=False``), -1 if unknown."""
+    if pid in _REAPED:
+        return _REAPED.pop(pid)
+    try:
+        waited, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return _REAPED.pop(pid, -1)
+    return status if waited else None
 
 
 PF_EXITING = 0x4
@@ -299,7 +312,24 @@ def _done(pid: int) -> bool:
     return fields[0] in ("Z", "X") or bool(int(fields[6]) & PF_EXITING)
 
 
-def _sweep(keep: set[int], statuses: dict[int, int] | None = None) -> set[int]:
+_DYING: set[int] = set()  # SIGKILLed, maybe not gone yet: waited for before the next start
+
+
+def _await_gone(limit: float = 5.0) -> None:
+    """Wait until every process we killed is gone (reaped: not even a zombie in /proc), so
+    that the next candidate starts in a pid namespace with nothing left of the previous one.
+    They are all our descendants, and we are a subreaper: each ends up our child."""
+    deadline = time.monotonic() + limit
+    while _DYING:
+        _reap()
+        _DYING.intersection_update(p for p in _DYING if os.path.exists(f"/proc/{p}"))
+        if not _DYING or time.monotonic() > deadline:
+            _DYING.clear()
+            return
+        time.sleep(0.0002)
+
+
+def _sweep(keep: set[int]) -> set[int]:
     """SIGKILL every process of this pid namespace except ``keep``; reap what comes to us.
 
     Does not wait for the victims' teardown, only until each is exiting; returns their pids.
@@ -319,7 +349,8 @@ def _sweep(keep: set[int], statuses: dict[int, int] | None = None) -> set[int]:
         for pid in fresh:
             _kill(pid)
         killed.update(fresh)
-    _reap(statuses)
+    _reap()
+    _DYING.update(killed)
     return killed
 
 
@@ -1239,6 +1270,7 @@ class _Job:
 
 def _spawn_candidate(job: _Job, index: int) -> int:
     """Fork test ``index``'s candidate process (from the worker: it never held test data)."""
+    _await_gone()
     uid = job.uid(index)
     workdir = job.workdir(index)
     os.mkdir(workdir, 0o700)
@@ -1267,30 +1299,28 @@ def _spawn_candidate(job: _Job, index: int) -> int:
     return pid
 
 
-def _reap_candidate(
-    job: _Job, pid: int, index: int, keep: set[int], statuses: dict[int, int], wait: bool = True
-) -> int:
+def _reap_candidate(job: _Job, pid: int, index: int, keep: set[int], wait: bool = True) -> int:
     """Kill everything test ``index`` started and wipe its work dir; with ``wait``, the
     candidate's wait status (else -1: nobody needs it, and its teardown is not waited for)."""
+    status = -1
     if pid:
         _kill(pid, group=True)
         _kill(pid)
-        if wait and pid not in statuses:
-            try:
-                statuses[pid] = os.waitpid(pid, 0)[1]
-            except ChildProcessError:
-                statuses[pid] = -1
-    strays = len(_sweep(keep, statuses) - {pid}) if job.opts["sweep"] else 0
+        if wait:
+            status = _child_status(pid, block=True) or 0
+        else:
+            _DYING.add(pid)
+    strays = len(_sweep(keep) - {pid}) if job.opts["sweep"] else 0
     uid = job.uid(index)
     if uid is not None and (strays or not job.opts["sweep"]):
         _kill_uid(uid)  # atomic, for a tree that forked
         if job.opts["sweep"]:
-            _sweep(keep, statuses)
+            _sweep(keep)
     if job.opts["sweep"]:  # a private IPC namespace: what the test made there goes too
         _clean_ipc(range(uid, uid + 1) if uid is not None else None)
-    _reap(statuses)
+    _reap()
     _wipe(job.workdir(index), remove_root=True)
-    return statuses.pop(pid, -1) if pid else -1
+    return status
 
 
 def _job_main(job: _Job, config_fd: int, result_fd: int, requests_w: int, replies_r: int) -> None:
@@ -1569,6 +1599,7 @@ def _run_job(
             except OSError:
                 pass
     _wipe(job.dir, remove_root=True)
+    _REAPED.clear()
     _emit(result_fd, {"end": job.seq, "status": status, "detail": detail})
 
 
@@ -1601,7 +1632,6 @@ def _serve_requests(
     # each test's candidate is started ahead, as soon as the previous one is gone (the job
     # always needs it next), so the job process never waits for a fork of its own asking
     children: dict[int, int] = {0: _spawn_candidate(job, 0)}
-    statuses: dict[int, int] = {}
     os.set_blocking(requests_r, False)
     pending = b""
     readable = True
@@ -1610,9 +1640,9 @@ def _serve_requests(
         if remaining <= 0:
             _kill(pid, group=True)
             _kill(pid)
-            exit_status = os.waitpid(pid, 0)[1]
+            exit_status = _child_status(pid, block=True) or 0
             for index, child in children.items():
-                _reap_candidate(job, child, index, keep, statuses)
+                _reap_candidate(job, child, index, keep)
             limit = job.limits["wall_seconds"]
             return "timeout", f"the job exceeded its wall-clock limit of {limit:g}s", exit_status
         waits = [requests_r] if readable else []
@@ -1634,14 +1664,14 @@ def _serve_requests(
                 raise SystemExit("runner: bad request from the job process")
             if op in (b"r", b"R"):  # R: the job needs the candidate's wait status
                 child = children.pop(index, 0)
-                status = _reap_candidate(job, child, index, keep, statuses, wait=op == b"R")
+                status = _reap_candidate(job, child, index, keep, wait=op == b"R")
                 if index + 1 < job.count and index + 1 not in children:
                     children[index + 1] = _spawn_candidate(job, index + 1)
                 _write_all(replies_w, f"w {status}\n".encode())
-        waited, wait_status = os.waitpid(pid, os.WNOHANG)
-        if waited:
+        wait_status = _child_status(pid, block=False)
+        if wait_status is not None:
             for index, child in children.items():
-                _reap_candidate(job, child, index, keep, statuses)
+                _reap_candidate(job, child, index, keep)
             return "ok", "", wait_status
 
 

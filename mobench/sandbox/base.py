@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+RUNNER_PROTOCOL = 2  # sandbox/runner.py: the tests run outside the candidate's process
 TestStatus = Literal["passed", "failed", "error", "timeout"]
 JobStatus = Literal["completed", "timeout", "crashed", "garbled", "refused"]
 
@@ -45,8 +46,11 @@ class Job:
         return discover_tests(self.tests)
 
     def digest(self) -> str:
-        """Content address of the job: same code, tests and limits give the same result."""
-        payload = json.dumps([self.code, self.tests, asdict(self.limits)], sort_keys=True)
+        """Content address of the job: same code, tests, limits and runner protocol give the
+        same result (results judged by an older runner are not reused)."""
+        payload = json.dumps(
+            [RUNNER_PROTOCOL, self.code, self.tests, asdict(self.limits)], sort_keys=True
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
