@@ -996,9 +996,11 @@ class _Judge:
         except (CandidateBroke, TestTimeout):
             raise
         except BaseException as exc:  # noqa: B036
-            if isinstance(exc, _AssertionError) and self.callback_failure is None:
-                self.callback_failure = exc  # swallowing it does not make the test pass
             name, eargs, where = _exc_wire(exc)
+            if isinstance(exc, _AssertionError):
+                if self.callback_failure is None:
+                    self.callback_failure = exc  # swallowing it does not make the test pass
+                eargs, where = (), ""  # and its message (maybe the expected value) stays here
             _judge_send(self.wfd, ("raise", name, eargs, where))
             return
         data, has_marks = _to_wire(result, self.export)

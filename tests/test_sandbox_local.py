@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -29,7 +30,7 @@ from mobench.sandbox import (
     local_problem,
     make_sandbox,
 )
-from mobench.sandbox.local import parse_results, runner_source
+from mobench.sandbox.local import PROTOCOL, parse_results, runner_source
 
 PROBLEM = local_problem()
 # CI sets MOBENCH_REQUIRE_SANDBOX=1: there an unusable sandbox fails these tests, never skips them
@@ -683,7 +684,9 @@ def test_probe_catches_what_the_weak_backend_lacks() -> None:
     assert not checks["own pid namespace"]["ok"] and not checks["host files hidden"]["ok"]
 
 
-def test_runner_ships_with_the_package() -> None:
+def test_runner_ships_with_the_package_and_speaks_the_hosts_protocol() -> None:
     repo_runner = Path(__file__).resolve().parents[1] / "sandbox" / "runner.py"
     assert runner_source() == repo_runner.read_bytes()
-    assert b"Protocol version 2" in runner_source()
+    source = runner_source().decode()
+    assert f"Protocol version {PROTOCOL}." in source
+    assert re.search(r"^PROTOCOL = (\d+)$", source, re.M).group(1) == str(PROTOCOL)  # type: ignore[union-attr]

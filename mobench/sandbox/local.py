@@ -30,10 +30,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mobench.sandbox.base import Isolation, Job, JobResult, JobStatus, TestOutcome
+from mobench.sandbox.base import (
+    RUNNER_PROTOCOL,
+    Isolation,
+    Job,
+    JobResult,
+    JobStatus,
+    TestOutcome,
+)
 
 TEST_MODULE = "test_solution"
-PROTOCOL = 2
+PROTOCOL = RUNNER_PROTOCOL  # sandbox/runner.py's PROTOCOL
 RESULT_CAP = 8 * 1024 * 1024
 MAX_TESTS = 4000
 PYTHON_FLAGS = ("-S", "-B", "-P")  # no site (.pth hooks, host paths), no .pyc, no script dir
