@@ -60,7 +60,12 @@ def run(
     no_verify_source: bool = typer.Option(
         False, "--no-verify-source", help="Use external data even if its sha256 differs."
     ),
-    sandbox: str = typer.Option("auto", "--sandbox", help="Sandbox backend: auto, local, weak."),
+    sandbox: str = typer.Option(
+        "auto",
+        "--sandbox",
+        help="Sandbox backend: auto (the warm bubblewrap pool), pool, local, docker, "
+        "docker-pool, weak.",
+    ),
     allow_weak_sandbox: bool = typer.Option(
         False,
         "--allow-weak-sandbox",
