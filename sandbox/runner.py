@@ -125,7 +125,7 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 DETAIL_CAP = 2000
 FRAME_HEADER_CAP = 24
-MAX_TESTS = 4000
+MAX_TESTS = 1000  # four pipe fds per test are made up front
 UID_BLOCK = 4096
 SAFE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 _AssertionError = AssertionError
@@ -1527,6 +1527,20 @@ def _verdict(
 # -- the worker ------------------------------------------------------------------------------------
 
 
+def _skip_body(fd: int) -> None:
+    """Read past a job's body unread (a refused job): its bytes never become objects here."""
+    kind = os.read(fd, 1)
+    digits = b""
+    while kind and (char := os.read(fd, 1)) not in (b"", b"\n"):
+        digits += char
+    left = int(digits or b"0")
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 16))
+        if not chunk:
+            return
+        left -= len(chunk)
+
+
 def _valid_header(header: Any) -> bool:
     return (
         type(header) is dict
@@ -1544,6 +1558,17 @@ def _run_job(
     if not _valid_header(header):
         raise SystemExit("runner: malformed job header")
     job = _Job(header, opts)
+    if 4 * job.count + 64 > resource.getrlimit(resource.RLIMIT_NOFILE)[0]:
+        _emit(
+            result_fd,
+            {
+                "end": job.seq,
+                "status": "crashed",
+                "detail": "too many tests for this host's open-file limit (four pipe fds per test)",
+            },
+        )
+        _skip_body(config_fd)
+        return
     started = time.monotonic()
     os.mkdir(job.dir, 0o755 if opts["uids"] else 0o700)
     judge_dir = os.path.join(job.dir, "judge")
@@ -1647,10 +1672,13 @@ def _serve_requests(
                 _reap_candidate(job, child, index, keep)
             limit = job.limits["wall_seconds"]
             return "timeout", f"the job exceeded its wall-clock limit of {limit:g}s", exit_status
-        waits = [requests_r] if readable else []
+        poller = select.poll()  # not select(): a job with many tests has fds past 1024
+        if readable:
+            poller.register(requests_r, select.POLLIN)
         if pidfd is not None:
-            waits.append(pidfd)
-        select.select(waits, [], [], remaining if pidfd is not None else min(remaining, 0.005))
+            poller.register(pidfd, select.POLLIN)
+        wait = remaining if pidfd is not None else min(remaining, 0.005)
+        poller.poll(max(1, math.ceil(wait * 1000)))
         if readable:
             try:
                 chunk = os.read(requests_r, 4096)
@@ -1705,6 +1733,11 @@ def main(argv: list[str]) -> int:
     _close_fds_except({config_fd, result_fd})
     os.environ.clear()  # whatever started us: candidates get SAFE_ENV, HOME and TMPDIR only
     os.environ.update(SAFE_ENV, HOME=opts["scratch"], TMPDIR=opts["scratch"])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > 1 << 16:
+        hard = 1 << 16
+    if soft != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # room for every test's pipes
     if opts["uids"] and os.geteuid() != 0:
         raise SystemExit("runner: --uids needs euid 0 (with CAP_SETUID/CAP_SETGID)")
     _prctl(PR_SET_NO_NEW_PRIVS, 1)

@@ -322,6 +322,18 @@ def test_b_sees_a_clean_slate():
 
 
 @needs_bwrap
+def test_hundreds_of_tests_in_one_job(local: LocalSandbox) -> None:
+    tests = "from solution import add\n" + "".join(
+        f"\n\ndef test_{i}():\n    assert add({i}, 1) == {i + 1}\n" for i in range(300)
+    )  # 4 pipe fds per test: past select()'s 1024 and the default soft open-file limit
+    result = run1(local, ADD, tests, wall_seconds=60)
+    assert result.status == "completed" and result.passed == 300
+    too_many = tests + "".join(f"\n\ndef test_x{i}():\n    pass\n" for i in range(701))
+    refused = run1(local, ADD, too_many)
+    assert refused.status == "refused" and "at most 1000" in refused.stderr_tail
+
+
+@needs_bwrap
 def test_refuses_a_test_file_without_tests(local: LocalSandbox) -> None:
     result = run1(local, ADD, "def helper():\n    pass\n")
     assert result.status == "refused" and result.total == 0 and result.pass_fraction == 0.0
