@@ -269,8 +269,14 @@ class PoolSandbox:
                     except queue.Empty:
                         return
                     job = jobs[index]
-                    applied = self.applied(job, worker)
-                    results[index] = worker.run(job, isolation, applied)
+                    try:
+                        results[index] = worker.run(job, isolation, self.applied(job, worker))
+                    except Exception as exc:  # a bug here must not lose the job: it failed
+                        worker.stop()
+                        names, _ = check_job(job)
+                        why = {"status": "crashed", "detail": f"sandbox pool error: {exc!r}"}
+                        parsed = Parsed({}, end=why)
+                        results[index] = assemble(job, names, parsed, isolation, time.monotonic())
             finally:
                 self._free.put(worker)
 
