@@ -222,6 +222,36 @@ def test_data_round_trips_exactly():
 
 
 @needs_bwrap
+def test_stdlib_subclasses_of_data_arrive_as_their_builtin_values(local: LocalSandbox) -> None:
+    code = """import collections, enum
+
+
+class Colour(enum.IntEnum):
+    RED = 1
+
+
+Point = collections.namedtuple("Point", "x y")
+
+
+def values():
+    return [collections.Counter("aab"), collections.defaultdict(int, a=1),
+            collections.OrderedDict(b=2), Point(1, 2), Colour.RED, bytearray(b"xy")]
+"""
+    tests = """from solution import values
+
+
+def test_values():
+    counter, default, ordered, point, colour, raw = values()
+    assert counter == {"a": 2, "b": 1} and type(counter) is dict
+    assert default == {"a": 1} and ordered == {"b": 2}
+    assert point == (1, 2) and type(point) is tuple
+    assert colour == 1 and type(colour) is int
+    assert raw == b"xy"
+"""
+    assert statuses(run1(local, code, tests)) == {"test_values": "passed"}
+
+
+@needs_bwrap
 def test_details_survive_the_result_channel_intact(local: LocalSandbox) -> None:
     message = 'quote " backslash \\ newline \n nul \x00 tab \t é ✓ \U0001f600 [/red]'
     tests = f"def test_msg():\n    raise AssertionError({message!r})\n"
