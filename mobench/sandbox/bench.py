@@ -71,8 +71,11 @@ class MultiprocessingBaseline:
         proc.start()
         writer.close()
         outcomes: list[str] = []
-        if reader.poll(job.limits.wall_seconds):
-            outcomes = reader.recv()
+        try:
+            if reader.poll(job.limits.wall_seconds):
+                outcomes = reader.recv()
+        except (EOFError, OSError):  # the child died without reporting: nothing passed
+            outcomes = []
         proc.join(timeout=1)
         if proc.is_alive():
             proc.kill()
