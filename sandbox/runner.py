@@ -1467,8 +1467,8 @@ def _applied(job: _Job) -> dict[str, Any]:
     limits = job.limits
     separate = job.base_uid is not None
     return {
-        "candidate_process": "a fresh process per test, forked by the worker before it ever "
-        "held test data; the tests run in the job process, outside the candidate's process",
+        "candidate_process": "a fresh process per test, forked by the worker (which never "
+        "holds test data); the tests run in the job process, outside the candidate's process",
         "uid": (
             f"per-test unprivileged uids {job.base_uid + 1}..{job.base_uid + job.count}, "
             f"tests (judge) uid {job.base_uid}"
