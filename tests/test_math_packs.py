@@ -301,7 +301,9 @@ def test_cli_runs_selectors_on_math_synth(tmp_path: Path) -> None:
     args = ["run", "--packs", "math-synth", "--method", "random", "--method", "oracle"]
     args += ["--seeds", "1", "--protocol", "kfold", "--out", str(tmp_path), "--json"]
     command = [sys.executable, "-c", "from mobench.cli import main; main()", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )  # cwd: `python -c` puts it on sys.path, and the checkout's mobench/ is not the install
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert len(report["records_written"]) == 6  # 2 methods × 3 preferences × 1 seed

@@ -30,7 +30,6 @@ import pytest
 from mobench.sandbox.base import Job, JobResult, Limits, Sandbox
 
 REQUIRED = os.environ.get("MOBENCH_REQUIRE_DOCKER") == "1"
-REPO = Path(__file__).resolve().parents[1]
 
 FAST = Limits(
     cpu_seconds=5,
@@ -570,10 +569,12 @@ sandbox.run([Job("orphan", code, tests, Limits(wall_seconds=6, per_test_seconds=
 
 
 @pytest.mark.parametrize("pool_size", [0, 1])
-def test_a_killed_client_leaves_no_container_running(docker_engine: str, pool_size: int) -> None:
+def test_a_killed_client_leaves_no_container_running(
+    docker_engine: str, pool_size: int, tmp_path: Path
+) -> None:
     client = subprocess.Popen(
         [sys.executable, "-c", CLIENT, str(pool_size)],
-        cwd=REPO,
+        cwd=tmp_path,  # not the checkout: `python -c` would import its mobench/, not the install
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
