@@ -7,7 +7,8 @@ what it must not see, outlived its test, or fooled the harness into a pass it di
 must still run normally. ``host`` names checks the test module makes on the host afterwards.
 
 Placeholders filled in by the test module: ``@@SECRET@@`` (planted in the host environment),
-``@@EXPECTED@@`` (a value only the test file knows), ``@@PORT@@`` (a loopback TCP listener the
+``@@EXPECTED@@`` (a value only the test file knows), ``@@SECRETFILE@@`` (a host file holding
+the secret), ``@@PORT@@`` (a loopback TCP listener the
 test starts), ``@@ABSTRACT@@`` (a host abstract unix socket name), ``@@HOSTFILE@@`` (a host path
 that must not appear), ``@@MARK@@`` (a process marker), ``@@THISFILE@@`` (this file on the host).
 """
@@ -252,20 +253,20 @@ def find():
     ),
     Program(
         "host_files",
-        "reads host files: shadow, passwd, home dirs, this test suite",
+        "reads host files: a secret file the test planted, this test suite, /etc/shadow, homes",
         """import os
 
 
 def read():
     got = {}
-    for path in ("/etc/shadow", "/etc/passwd", "/root/.bash_history", "/root/.ssh",
-                 "/home", "@@THISFILE@@", "/proc/1/root/etc/passwd"):
+    for path in ("@@SECRETFILE@@", "/proc/1/root@@SECRETFILE@@", "@@THISFILE@@",
+                 "/etc/shadow", "/root/.bash_history", "/root/.ssh", "/home"):
         try:
             if os.path.isdir(path):
                 got[path] = os.listdir(path)
             else:
                 with open(path, "rb") as fh:
-                    got[path] = fh.read(4096).decode("latin-1")
+                    got[path] = fh.read(1 << 20).decode("latin-1")
         except OSError:
             pass
     return got
@@ -275,7 +276,7 @@ def read():
 
 def test_read():
     got = read()
-    assert any("root:" in str(v) or "Program(" in str(v) for v in got.values()), got
+    assert any("@@SECRET@@" in str(v) or "Program(" in str(v) for v in got.values()), got
 """,
     ),
     Program(
@@ -443,7 +444,7 @@ def find():
 
 
 def test_a_make():
-    assert make() >= 0  # a control: it may make one for itself
+    make()  # a control: it may try (some backends refuse SysV IPC altogether)
 
 
 def test_b_find():

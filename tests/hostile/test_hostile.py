@@ -72,11 +72,16 @@ class Host:
     hostfile: str = field(
         default_factory=lambda: f"/tmp/mobench-hostile-{secrets.token_hex(8)}.txt"
     )
+    secretfile: str = field(
+        default_factory=lambda: f"/tmp/mobench-hostile-secret-{secrets.token_hex(8)}.txt"
+    )
     port: int = 0
     accepted: list[str] = field(default_factory=list)
     sockets: list[socket.socket] = field(default_factory=list)
 
     def start(self) -> None:
+        Path(self.secretfile).write_text(self.secret)  # world-readable, on the host only
+        os.chmod(self.secretfile, 0o644)
         tcp = socket.socket()
         tcp.bind(("127.0.0.1", 0))
         tcp.listen(16)
@@ -100,6 +105,7 @@ class Host:
     def stop(self) -> None:
         for sock in self.sockets:
             sock.close()
+        Path(self.secretfile).unlink(missing_ok=True)
 
     def fill(self, text: str) -> str:
         values = {
@@ -108,6 +114,7 @@ class Host:
             "PORT": str(self.port),
             "ABSTRACT": self.abstract,
             "HOSTFILE": self.hostfile,
+            "SECRETFILE": self.secretfile,
             "MARK": self.mark,
             "THISFILE": str(Path(programs.__file__).resolve()),
         }
