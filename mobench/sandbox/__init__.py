@@ -138,6 +138,22 @@ def allocate(mb):
         return 0
 
 
+def installed_packs():
+    """mobench (and its task packs) anywhere this process can list installed packages."""
+    import glob, sys
+    roots = {"/usr", sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(
+        os.path.realpath(sys.executable)))}
+    found = []
+    for root in roots:
+        for site in glob.glob(root + "/lib*/python3*/*-packages") + glob.glob(
+                root + "/local/lib*/python3*/*-packages"):
+            try:
+                found += [os.path.join(site, n) for n in os.listdir(site) if "mobench" in n]
+            except OSError:
+                pass
+    return found
+
+
 def steal(marker):
     """Where this process can read the test source (it must be nowhere)."""
     found = []
@@ -215,6 +231,7 @@ def test_memory_limit():
 
 def test_tests_hidden():
     assert steal(MARKER + "") == []
+    assert installed_packs() == []
 """
 PROBE_LABELS = {
     "test_runs": "runs a job and reports out of band",
@@ -226,7 +243,7 @@ PROBE_LABELS = {
     "test_own_pid_namespace": "own pid namespace",
     "test_process_limit": "process limit (RLIMIT_NPROC) binds",
     "test_memory_limit": "memory limit (RLIMIT_AS) binds",
-    "test_tests_hidden": "test source out of the candidate's reach",
+    "test_tests_hidden": "test source and installed packs out of the candidate's reach",
 }
 SMOKE_TESTS = "from solution import answer\n\n\ndef test_ok():\n    assert answer() == 42\n"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import hmac
 import importlib.resources
 import json
@@ -527,11 +528,10 @@ def sandbox_python() -> str:
 
 
 def _python_roots() -> list[str]:
-    """Directories the sandboxed Python needs beyond /usr: its install prefix(es)."""
+    """Directories the sandboxed Python needs beyond /usr: the base interpreter's prefix (a
+    venv is never mounted: the runner runs the base interpreter with the standard library)."""
     candidates = {
-        sys.prefix,
         sys.base_prefix,
-        sys.exec_prefix,
         sys.base_exec_prefix,
         os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))),
     }
@@ -542,6 +542,20 @@ def _python_roots() -> list[str]:
         if not any(path == r or path.startswith(r + "/") for r in roots):
             roots.append(path)
     return roots
+
+
+def hidden_site_dirs(roots: Sequence[str]) -> list[str]:
+    """Every site-packages / dist-packages directory under the mounted trees: installed
+    packages (mobench's own task packs among them, whose tests hold expected values) must not
+    be readable from the sandbox, which needs the standard library only."""
+    found: list[str] = []
+    for root in ("/usr", *roots):
+        for pattern in ("lib*/python3*/*-packages", "local/lib*/python3*/*-packages"):
+            for path in sorted(glob.glob(os.path.join(root, pattern))):
+                real = os.path.realpath(path)
+                if os.path.isdir(real) and real not in found:
+                    found.append(real)
+    return found
 
 
 def _system_binds() -> list[str]:
@@ -556,6 +570,8 @@ def _system_binds() -> list[str]:
     args += _parent_dirs(roots)
     for root in roots:
         args += ["--ro-bind", root, root]
+    for site in hidden_site_dirs(roots):  # an empty, read-only tmpfs over each
+        args += ["--perms", "0555", "--tmpfs", site, "--remount-ro", site]
     return args
 
 
