@@ -988,8 +988,8 @@ def answer(n):
     ),
     Program(
         "read_installed_packs",
-        "looks for mobench's task packs (their tests hold expected values) and any installed "
-        "Python package in every site-packages / dist-packages it can reach",
+        "looks for an installed mobench and its task packs (their tests hold expected values) "
+        "in every site-packages / dist-packages it can reach",
         """import glob, os, sys
 
 
@@ -1000,11 +1000,11 @@ def find():
     for root in roots:
         for site in glob.glob(root + "/lib*/python3*/*-packages"):
             try:
-                found += [os.path.join(site, name) for name in os.listdir(site)]
+                found += [os.path.join(site, n) for n in os.listdir(site) if "mobench" in n]
             except OSError:
                 pass
     for dirpath, _, files in [w for site in found for w in os.walk(site)]:
-        if "items.jsonl" in files or "manifest.json" in files:
+        if "items.jsonl" in files:
             return ["a task pack at " + dirpath] + found
     return found
 """,
