@@ -380,6 +380,17 @@ def test_batch_runs_in_parallel_and_keeps_order(local: LocalSandbox) -> None:
     assert [r.passed for r in results] == [0, 2, 0, 2, 0, 2]
 
 
+@needs_bwrap
+def test_no_host_fd_is_leaked_per_job(local: LocalSandbox) -> None:
+    jobs = [Job(f"fd{i}", ADD, ADD_TESTS, FAST) for i in range(6)]
+    before = len(os.listdir("/proc/self/fd"))
+    local.run(jobs)
+    WeakSandbox().run(jobs)
+    with PoolSandbox(workers=1) as pool:
+        pool.run(jobs)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
 # -- the result channel ----------------------------------------------------------------------
 
 

@@ -450,14 +450,12 @@ class ProcessSandbox:
             pump.read(result_r, results.add)
             pump.read(proc.stdout.fileno(), diag.add)
             pump.read(proc.stderr.fileno(), diag.add)
-            pump.write(fds.pop("config_w"), job_frames(job, names, 1, nonce))
+            pump.write(fds["config_w"], job_frames(job, names, 1, nonce))  # closed below
             deadline = started + job.limits.wall_seconds + 2.0  # the runner enforces the limit
             if not pump.run(deadline, lambda: not pump.reading):
                 timed_out = True
                 _kill_group(proc)
                 pump.run(time.monotonic() + 2.0, lambda: not pump.reading)
-            if pump.out_fd is not None:
-                os.close(pump.out_fd)
             pump.close()
             try:
                 proc.wait(timeout=5)
