@@ -90,8 +90,12 @@ def bwrap_version(path: str) -> tuple[int, ...] | None:
 
 
 def frame(payload: Any) -> bytes:
-    """One config frame: ``M``, the length, a newline, then marshal data of builtin types."""
-    data = marshal.dumps(payload)
+    """One config frame: ``M``, the length, a newline, then marshal data of builtin types.
+
+    Marshal format 4 (Python 3.4+): the runner may be an older interpreter than the host's
+    (Debian bookworm's 3.11 in the Docker image), which cannot read a newer default format.
+    """
+    data = marshal.dumps(payload, 4)
     return b"M" + str(len(data)).encode() + b"\n" + data
 
 
