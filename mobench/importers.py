@@ -8,10 +8,7 @@ The canonical solutions become candidates, so users can bring real task sets. Ea
 from __future__ import annotations
 
 import ast
-import gzip
 import hashlib
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,27 +16,10 @@ import numpy as np
 
 from mobench.coding_pack import CODING_OBJECTIVES, LRF_LAMBDA
 from mobench.errors import PackFormatError
-from mobench.packs import Candidate, Item, Pack, load_pack, write_pack
+from mobench.packs import Candidate, Item, Pack, load_pack, read_json_lines, write_pack
 from mobench.tokens import count_tokens
 
 FORMATS = ("humaneval", "mbpp")
-
-
-def _read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if line.strip():
-                    where = f"{path}:{lineno}"
-                    try:
-                        yield where, json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise PackFormatError(f"{where}: not valid JSON ({exc.msg})") from None
-    except FileNotFoundError:
-        raise PackFormatError(f"{path}: no such file") from None
-    except (OSError, gzip.BadGzipFile) as exc:
-        raise PackFormatError(f"{path}: cannot read ({exc})") from None
 
 
 def _need(record: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -164,7 +144,7 @@ def import_pack(path: Path, fmt: str, out_root: Path, name: str, version: str = 
     if fmt not in FORMATS:
         raise PackFormatError(f"unknown import format {fmt!r}; choose one of {FORMATS}")
     convert = _humaneval if fmt == "humaneval" else _mbpp
-    rows = [convert(where, record) for where, record in _read_records(path)]
+    rows = [convert(where, record) for where, record in read_json_lines(path)]
     if not rows:
         raise PackFormatError(f"{path}: no records")
     ids = [row["id"] for row, _ in rows]

@@ -8,6 +8,7 @@ it is refused.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -300,19 +301,31 @@ def _read_objectives(manifest: _Fields) -> tuple[ObjectiveSpec, ...]:
     return tuple(specs)
 
 
+def read_json_lines(path: Path) -> Iterator[tuple[str, Any]]:
+    """``(where, value)`` for each non-blank line of a JSONL file (``.gz`` too); errors name the
+    file and line."""
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{lineno}"
+                try:
+                    yield where, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise PackFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    except FileNotFoundError:
+        raise PackFormatError(f"{path}: no such file") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise PackFormatError(f"{path}: cannot read ({exc})") from None
+
+
 def _read_jsonl(path: Path) -> Iterator[tuple[str, _Fields]]:
     if not path.is_file():
         raise PackFormatError(f"{path}: data file named in the manifest does not exist")
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PackFormatError(f"{where}: not valid JSON ({exc.msg})") from None
-            yield where, _Fields(data, where)
+    for where, data in read_json_lines(path):
+        yield where, _Fields(data, where)
 
 
 def _read_items(path: Path, splits: Mapping[str, str]) -> tuple[Item, ...]:

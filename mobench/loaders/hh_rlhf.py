@@ -29,9 +29,7 @@ revision=<pinned>)``.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +39,15 @@ import numpy as np
 
 from mobench.errors import MobenchError, PackFormatError
 from mobench.loaders import check_file_hash, register_loader
-from mobench.packs import Candidate, Item, LoadedData, ObjectiveSpec, PreferencePair, write_pack
+from mobench.packs import (
+    Candidate,
+    Item,
+    LoadedData,
+    ObjectiveSpec,
+    PreferencePair,
+    read_json_lines,
+    write_pack,
+)
 
 DATASET = "Anthropic/hh-rlhf"
 # main of Anthropic/hh-rlhf (the dataset repo was last modified on 2023-05-26)
@@ -156,16 +162,7 @@ def build_subset(
 
 
 def _read_jsonl_gz(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise PackFormatError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-    return rows
+    return [row for _where, row in read_json_lines(path)]
 
 
 def find_subset_file(source: Path, subset: str) -> Path:

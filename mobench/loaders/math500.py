@@ -35,7 +35,7 @@ from mobench.math_pack import (
     math_objectives,
     math_prompt,
 )
-from mobench.packs import Candidate, Item, LoadedData, write_pack
+from mobench.packs import Candidate, Item, LoadedData, read_json_lines, write_pack
 from mobench.tokens import count_tokens
 
 DATASET = "HuggingFaceH4/MATH-500"
@@ -89,16 +89,8 @@ def _check_row(row: Any, where: str) -> dict[str, Any]:
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of a MATH-500 JSONL file (fields checked; errors name file and line)."""
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PackFormatError(f"{where}: not valid JSON ({exc.msg})") from None
-            rows.append(_check_row(data, where))
+    for where, data in read_json_lines(path):
+        rows.append(_check_row(data, where))
     return rows
 
 

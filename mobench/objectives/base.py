@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mobench.cache import NullCache, ResultCache, content_key
-from mobench.errors import UnknownScorerError
+from mobench.errors import PackFormatError, UnknownScorerError
 from mobench.packs import Item, ObjectiveSpec, Pack
 from mobench.sandbox.base import Sandbox
 
@@ -76,6 +77,38 @@ def _load_builtins() -> None:
 def registered_scorers() -> list[str]:
     _load_builtins()
     return sorted(f"{sid}@{ver}" for sid, ver in _REGISTRY)
+
+
+def scorer_params(
+    scorer: str, params: Mapping[str, Any], defaults: Mapping[str, tuple[type, Any]]
+) -> dict[str, Any]:
+    """Validate objective params against ``{name: (type, default)}``; unknown keys are errors.
+
+    ``int`` values are accepted for ``float`` params; a default of ``None`` makes the param
+    optional (``None`` or the type).
+    """
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise PackFormatError(
+            f"objective params for {scorer}: unknown {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(defaults))})"
+        )
+    out: dict[str, Any] = {}
+    for name, (kind, default) in defaults.items():
+        value = params.get(name, default)
+        if value is None and default is None:
+            out[name] = None
+            continue
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise PackFormatError(
+                f"objective params for {scorer}: {name!r} must be {kind.__name__}, got {value!r}"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PackFormatError(f"objective params for {scorer}: {name!r} must be finite")
+        out[name] = value
+    return out
 
 
 def make_scorer(spec: ObjectiveSpec, env: ScoringEnv) -> Scorer:

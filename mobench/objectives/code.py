@@ -33,7 +33,7 @@ from radon.complexity import cc_visit_ast
 from radon.visitors import Function
 
 from mobench.errors import PackFormatError
-from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer
+from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer, scorer_params
 from mobench.sandbox.base import Job, JobResult, Limits
 from mobench.tokens import count_tokens, get_encoding
 
@@ -87,31 +87,6 @@ def _dedent_line(line: str, indent: int) -> str:
 # Params
 
 _T = TypeVar("_T")
-
-
-def _params(
-    scorer: str, params: Mapping[str, Any], defaults: Mapping[str, tuple[type, Any]]
-) -> dict[str, Any]:
-    """Validate a scorer's params against ``{name: (type, default)}``; unknown keys are errors."""
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise PackFormatError(
-            f"objective params for {scorer}: unknown {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(sorted(defaults))})"
-        )
-    out: dict[str, Any] = {}
-    for name, (kind, default) in defaults.items():
-        value = params.get(name, default)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise PackFormatError(
-                f"objective params for {scorer}: {name!r} must be {kind.__name__}, got {value!r}"
-            )
-        if isinstance(value, float) and not math.isfinite(value):
-            raise PackFormatError(f"objective params for {scorer}: {name!r} must be finite")
-        out[name] = value
-    return out
 
 
 def _positive(scorer: str, name: str, value: _T) -> _T:
@@ -173,13 +148,13 @@ class PassAt1:
     version = 1
 
     def __init__(self, params: Mapping[str, Any], env: ScoringEnv) -> None:
-        p = _params("code.pass@1", params, {"limits": (dict, {})})
+        p = scorer_params("code.pass@1", params, {"limits": (dict, {})})
         default = Limits()
         known = {
             f.name: (float if f.type == "float" else int, getattr(default, f.name))
             for f in fields(Limits)
         }
-        self.limits = Limits(**_params("code.pass@1 (limits)", p["limits"], known))
+        self.limits = Limits(**scorer_params("code.pass@1 (limits)", p["limits"], known))
         self.env = env
 
     def jobs(self, batch: Sequence[ScoreRequest]) -> list[Job]:
@@ -251,7 +226,7 @@ class CostAt1:
     version = 1
 
     def __init__(self, params: Mapping[str, Any], env: ScoringEnv | None = None) -> None:
-        p = _params("code.cost@1", params, _COST_DEFAULTS)
+        p = scorer_params("code.cost@1", params, _COST_DEFAULTS)
         self.tau = float(_positive("code.cost@1", "tau", p["tau"]))
         self.encoding = get_encoding(p["encoding"])
 
@@ -464,7 +439,7 @@ class QualityAt1:
     version = 1
 
     def __init__(self, params: Mapping[str, Any], env: ScoringEnv | None = None) -> None:
-        p = _params("code.quality@1", params, _QUALITY_DEFAULTS)
+        p = scorer_params("code.quality@1", params, _QUALITY_DEFAULTS)
         self.alpha = p["alpha"]
         self.beta = p["beta"]
         self.kappa0 = p["kappa0"]

@@ -36,8 +36,7 @@ from mobench.math_answers import (
     last_boxed,
     normalise_answer,
 )
-from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer
-from mobench.objectives.text import scorer_params
+from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer, scorer_params
 from mobench.tokens import count_tokens, get_encoding
 
 __all__ = [

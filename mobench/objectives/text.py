@@ -27,7 +27,6 @@ docs/metrics.md documents the definition.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -37,43 +36,11 @@ from typing import Any
 import numpy as np
 
 from mobench.errors import PackFormatError
-from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer
+from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer, scorer_params
 from mobench.tokens import count_tokens, get_encoding
 
 # ---------------------------------------------------------------------------------------------
 # Params
-
-
-def scorer_params(
-    scorer: str, params: Mapping[str, Any], defaults: Mapping[str, tuple[type, Any]]
-) -> dict[str, Any]:
-    """Validate objective params against ``{name: (type, default)}``; unknown keys are errors.
-
-    ``int`` values are accepted for ``float`` params; a default of ``None`` makes the param
-    optional (``None`` or the type).
-    """
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise PackFormatError(
-            f"objective params for {scorer}: unknown {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(sorted(defaults))})"
-        )
-    out: dict[str, Any] = {}
-    for name, (kind, default) in defaults.items():
-        value = params.get(name, default)
-        if value is None and default is None:
-            out[name] = None
-            continue
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise PackFormatError(
-                f"objective params for {scorer}: {name!r} must be {kind.__name__}, got {value!r}"
-            )
-        if isinstance(value, float) and not math.isfinite(value):
-            raise PackFormatError(f"objective params for {scorer}: {name!r} must be finite")
-        out[name] = value
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
