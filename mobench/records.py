@@ -154,9 +154,6 @@ class RunStore:
         name = f"{record.method}__{record.protocol}__seed{record.seed}__w{pref}.json"
         return self.records_dir / record.pack.replace("@", "_v") / name
 
-    def has(self, run_key: str) -> bool:
-        return any(r.run_key == run_key for r in self.load_all())
-
     def keys(self) -> set[str]:
         return {r.run_key for r in self.load_all()}
 

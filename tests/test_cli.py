@@ -116,48 +116,14 @@ def test_import_then_run_then_leaderboard(tmp_path: Path) -> None:
     # found by name afterwards, without --pack-dir
     assert mobench("packs", "show", "demo", "--json").returncode == 0
     out = tmp_path / "runs"
-    ran = mobench(
-        "run",
-        "--pack",
-        "demo",
-        "--method",
-        "oracle",
-        "--method",
-        "random",
-        "--seeds",
-        "2",
-        "--protocol",
-        "kfold",
-        "--folds",
-        "4",
-        "--out",
-        str(out),
-        "--json",
-    )
+    run_args = ["run", "--pack", "demo", "--method", "oracle", "--method", "random"]
+    run_args += ["--seeds", "2", "--protocol", "kfold", "--folds", "4", "--out", str(out), "--json"]
+    ran = mobench(*run_args)
     assert ran.returncode == 0, ran.stderr
     summary = json.loads(ran.stdout)
     assert len(summary["records_written"]) == 4
     assert all(row["pass"] == pytest.approx(1.0) for row in summary["rows"])
-    again = json.loads(
-        mobench(
-            "run",
-            "--pack",
-            "demo",
-            "--method",
-            "oracle",
-            "--method",
-            "random",
-            "--seeds",
-            "2",
-            "--protocol",
-            "kfold",
-            "--folds",
-            "4",
-            "--out",
-            str(out),
-            "--json",
-        ).stdout
-    )
+    again = json.loads(mobench(*run_args).stdout)
     assert again["skipped_existing"] == 4 and again["records_written"] == []
     board = mobench("leaderboard", "build", "--runs", str(out), "--format", "md,csv,json", "--json")
     assert board.returncode == 0
