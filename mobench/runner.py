@@ -65,6 +65,12 @@ class RunConfig:
     pack_dirs: tuple[Path, ...] = ()
     sources: Mapping[str, Path] = field(default_factory=dict)  # pack name -> local data copy
     verify_sources: bool = True
+    # explicit preference vectors to evaluate (empty: each pack's own preferences)
+    preferences: tuple[tuple[float, ...], ...] = ()
+    # exact hyper-parameters per method (a Params instance; wins over ``overrides``)
+    method_params: Mapping[str, Any] = field(default_factory=dict)
+    executor: str = "local"  # "local" (in process, or a process pool) or "ray"
+    workers: int = 1  # local executor: 1 runs in this process, N > 1 a pool of N processes
 
 
 class ProgressSink(Protocol):
@@ -339,4 +345,6 @@ class GridRunner:
             compute=clock.records(self.device),
             sandbox=self._isolation(pack),
             environment=self.environment,
+            method_kind=cls.kind,
+            reference_point=tuple(float(v) for v in pack.reference_point),
         )
