@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,7 +13,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from mobench.cache import NullCache, ResultCache, content_key
-from mobench.errors import MethodError
+from mobench.errors import MethodError, MobenchError
+from mobench.executors import GridTask, PackBatch, make_executor
 from mobench.methods import (
     Method,
     RespondContext,
@@ -198,18 +199,45 @@ class GridRunner:
         self.env = ScoringEnv(sandbox_factory=factory, cache=cache)
         self.device = device_kind()
         self.environment = environment_manifest()
+        self.isolations: dict[str, dict[str, Any]] = {}  # pack sha256 -> isolation applied
 
     def _isolation(self, pack: Pack) -> dict[str, Any]:
-        """The isolation that judged this pack's code (none for packs without unit tests)."""
-        if not any(item.tests for item in pack.items):
-            return {}
-        return asdict(self.env.sandbox.isolation())
+        """The isolation that judged this pack's code (none for packs without unit tests);
+        measured once per pack (executors' workers get the parent's)."""
+        if pack.sha256 not in self.isolations:
+            tested = any(item.tests for item in pack.items)
+            self.isolations[pack.sha256] = asdict(self.env.sandbox.isolation()) if tested else {}
+        return self.isolations[pack.sha256]
 
     def run(self) -> RunSummary:
-        done = set() if self.config.force else self.store.keys()
+        """Plan each pack's grid, score its pool once, execute the pending tasks (in plan order
+        in process, or on the config's executor), writing each record as it arrives."""
+        executor = make_executor(self.config.executor, self.config.workers)
         written: list[Path] = []
-        records: list[RunRecord] = []
+        records: dict[int, RunRecord] = {}
         skipped = 0
+        try:
+            for pack, todo, done in self.plan():
+                skipped += done
+                if not todo:
+                    continue
+                pool_clock = _Clock()
+                with pool_clock.phase("pool_scoring"):
+                    pool = self._score_pool(pack)
+                batch = PackBatch(pack, pool, self._isolation(pack), tuple(todo))
+                self.progress.start("grid", f"{pack.ref}: methods × seeds", len(todo))
+                for task, record in executor.execute(self, batch):
+                    written.append(self.store.save(record))
+                    records[task.index] = record
+                    self.progress.advance("grid")
+        finally:
+            executor.close()
+        return RunSummary(tuple(written), skipped, tuple(records[i] for i in sorted(records)))
+
+    def plan(self) -> Iterator[tuple[Pack, list[GridTask], int]]:
+        """Per pack: the grid tasks still to run (run keys not on disk) and how many are done."""
+        done = set() if self.config.force else self.store.keys()
+        index = 0
         for pack_ref in self.config.packs:
             pack = open_pack(
                 pack_ref,
@@ -217,34 +245,36 @@ class GridRunner:
                 source=self.config.sources.get(pack_ref.partition("@")[0]),
                 verify_source=self.config.verify_sources,
             )
-            methods = _methods_for(pack, self.config.methods)
-            grid = [
-                (cls, pref, seed, protocol)
-                for cls in methods
-                for pref in (pack.preferences or ((1.0,) * len(pack.objectives),))
-                for seed in self.config.seeds
-                for protocol in self.config.protocols
-            ]
-            todo = []
-            for cls, pref, seed, protocol in grid:
-                params = build_params(cls, self.config.overrides.get(cls.name, {}))
+            todo: list[GridTask] = []
+            skipped = 0
+            for cls, pref, seed, protocol in self._grid(pack):
+                if cls.name in self.config.method_params:
+                    params = self.config.method_params[cls.name]
+                else:
+                    params = build_params(cls, self.config.overrides.get(cls.name, {}))
                 key = self._run_key(pack, cls, params, pref, seed, protocol)
                 if key in done:
                     skipped += 1
-                else:
-                    todo.append((cls, params, pref, seed, protocol, key))
-            if not todo:
-                continue
-            pool_clock = _Clock()
-            with pool_clock.phase("pool_scoring"):
-                pool = self._score_pool(pack)
-            self.progress.start("grid", f"{pack.ref}: methods × seeds", len(todo))
-            for cls, params, pref, seed, protocol, key in todo:
-                record = self._run_one(pack, pool, cls, params, pref, seed, protocol, key)
-                written.append(self.store.save(record))
-                records.append(record)
-                self.progress.advance("grid")
-        return RunSummary(tuple(written), skipped, tuple(records))
+                    continue
+                todo.append(GridTask(index, pack.ref, cls, params, pref, seed, protocol, key))
+                index += 1
+            yield pack, todo, skipped
+
+    def _grid(self, pack: Pack) -> list[tuple[type[Method], tuple[float, ...], int, str]]:
+        prefs = self.config.preferences or pack.preferences or ((1.0,) * len(pack.objectives),)
+        for pref in prefs:
+            if len(pref) != len(pack.objectives):
+                raise MobenchError(
+                    f"preference {tuple(pref)} has {len(pref)} weights but {pack.ref} has "
+                    f"{len(pack.objectives)} objectives"
+                )
+        return [
+            (cls, tuple(pref), seed, protocol)
+            for cls in _methods_for(pack, self.config.methods)
+            for pref in prefs
+            for seed in self.config.seeds
+            for protocol in self.config.protocols
+        ]
 
     def _score_pool(self, pack: Pack) -> ScoredPool:
         total = len(pack.candidates)
