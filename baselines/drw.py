@@ -64,7 +64,7 @@ def hv_gain(point: ArrayLike, buffer: ArrayLike, ref: ArrayLike) -> float:
     stacked = as_points(np.concatenate([buf, p]))
     if len(buf) and np.any(np.all(buf == p, axis=1)):
         return 0.0  # a duplicate adds nothing
-    return float(hv_contributions(stacked, ref)[-1])
+    return float(hv_contributions(stacked, np.asarray(ref, dtype=float))[-1])
 
 
 def update_buffer(buffer: ArrayLike, point: ArrayLike) -> np.ndarray:
