@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -49,6 +49,10 @@ class TrainContext:
     seed: int
     scalarisation: tuple[float, ...]
     device: str = "cpu"
+    # normalised objective vectors (len, m) in [0, 1] for fresh text; the runner fills it
+    score_texts: Callable[[Sequence[Item], Sequence[str]], np.ndarray] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
