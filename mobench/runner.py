@@ -30,7 +30,7 @@ from mobench.metrics import hypervolume
 from mobench.objectives.base import ScoreRequest, ScoringEnv, score_objectives
 from mobench.objectives.text import collapse_rate
 from mobench.pack_index import open_pack
-from mobench.packs import Pack
+from mobench.packs import Item, Pack
 from mobench.pool import score_pool
 from mobench.protocols import make_folds
 from mobench.records import (
@@ -103,17 +103,31 @@ class RunSummary:
 
 
 class _Clock:
-    """Accumulates wall-clock seconds per phase."""
+    """Accumulates wall-clock seconds per phase.
 
-    def __init__(self) -> None:
+    On a cuda device the clock is device-synchronised: queued kernels are waited for
+    (``torch.cuda.synchronize``) before each reading, so a phase is charged for its GPU work.
+    """
+
+    def __init__(self, device: str = "cpu") -> None:
         self.seconds: dict[str, float] = {}
+        self.device = device
+
+    def _sync(self) -> None:
+        if self.device.startswith("cuda"):
+            import torch
+
+            if torch.cuda.is_initialized():
+                torch.cuda.synchronize()
 
     @contextmanager
     def phase(self, name: str) -> Any:
+        self._sync()
         start = time.perf_counter()
         try:
             yield
         finally:
+            self._sync()
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
     def records(self, device: str) -> tuple[PhaseCompute, ...]:
@@ -160,6 +174,30 @@ def _response_vectors(
     if not np.all(np.isfinite(vectors)):
         raise MethodError("scoring produced non-finite objective values")
     return vectors
+
+
+def _text_scorer(
+    pack: Pack, env: ScoringEnv
+) -> Callable[[Sequence[Item], Sequence[str]], np.ndarray]:
+    """``TrainContext.score_texts``: normalised objective vectors of fresh text (cached)."""
+
+    def score_texts(items: Sequence[Item], texts: Sequence[str]) -> np.ndarray:
+        if len(items) != len(texts):
+            raise MethodError(f"score_texts: {len(items)} items for {len(texts)} texts")
+        if not texts:
+            return np.zeros((0, len(pack.objectives)))
+        requests = [ScoreRequest(item, text) for item, text in zip(items, texts, strict=True)]
+        return pack.normalise(score_objectives(pack, requests, env))
+
+    return score_texts
+
+
+def _used_device(reports: Sequence[TrainReport], default: str) -> str:
+    """The device training actually ran on, when the method reports it (``metrics["device"]``)."""
+    used = {r.metrics.get("device") for r in reports} - {None}
+    if len(used) == 1:
+        return str(used.pop())
+    return default
 
 
 def _aggregate_training(reports: Sequence[TrainReport]) -> dict[str, Any]:
@@ -314,14 +352,22 @@ class GridRunner:
         protocol: str,
         key: str,
     ) -> RunRecord:
-        clock = _Clock()
+        clock = _Clock(self.device)
         method = cls(params)
+        score_texts = _text_scorer(pack, self.env)
         responses: list[Response] = []
         reports: list[TrainReport] = []
         for fold in make_folds(pack, protocol, seed, self.config.folds):
             known = {i.id for i in fold.train + fold.val}
             ctx = TrainContext(
-                pack, fold.train, fold.val, pool.restrict(known), seed, pref, self.device
+                pack,
+                fold.train,
+                fold.val,
+                pool.restrict(known),
+                seed,
+                pref,
+                self.device,
+                score_texts=score_texts,
             )
             with clock.phase("train"):
                 reports.append(method.train(ctx))
@@ -372,7 +418,7 @@ class GridRunner:
             ),
             metrics=metrics,
             training=_aggregate_training(reports),
-            compute=clock.records(self.device),
+            compute=clock.records(_used_device(reports, self.device)),
             sandbox=self._isolation(pack),
             environment=self.environment,
             method_kind=cls.kind,
