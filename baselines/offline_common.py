@@ -1,0 +1,100 @@
+"""What the offline methods (MOPO, ParetoHqD, RiC) share: policy building, phase timing,
+answering with the greedy response, and reading a pool policy's distribution over candidates.
+
+Offline methods learn from fixed data — pairwise preferences or scored responses — instead of
+online rollouts. Each reports the wall-clock seconds of every part it runs (data building,
+reward scoring, each training stage) as ``seconds_<phase>`` entries of its
+:class:`~mobench.methods.TrainReport`; the runner's ``train`` phase contains them all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+
+from mobench.errors import MethodError
+from mobench.methods import RespondContext, Response, TrainContext
+from mobench.packs import Item
+from mobench.policy import Policy, PolicySpec, make_policy
+
+
+class PhaseTimer:
+    """Accumulates wall-clock seconds per named phase (``seconds_<phase>`` in the report)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def report(self) -> dict[str, float]:
+        out = {f"seconds_{k}": round(v, 6) for k, v in self.seconds.items()}
+        out["seconds_total"] = round(sum(self.seconds.values()), 6)
+        return out
+
+
+def trainable_items(ctx: TrainContext, who: str, minimum: int = 2) -> tuple[Item, ...]:
+    """Train items with at least ``minimum`` scored candidates; a clear error when none."""
+    items = tuple(i for i in ctx.train if len(ctx.pool.candidates.get(i.id, ())) >= minimum)
+    if not items:
+        raise MethodError(
+            f"{who}: none of the {len(ctx.train)} training items has {minimum} or more scored "
+            "candidates to learn from"
+        )
+    for item in items:
+        values = np.asarray(ctx.pool.objectives[item.id], dtype=float)
+        if not np.all(np.isfinite(values)):
+            raise MethodError(f"{who}: item {item.id!r} has NaN or infinite objective values")
+    return items
+
+
+def preference_weights(preference: Sequence[float], m: int, who: str) -> np.ndarray:
+    """The preference as non-negative weights summing to one (uniform when empty)."""
+    w = np.asarray(preference if len(preference) else [1.0] * m, dtype=float)
+    if w.shape != (m,) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise MethodError(f"{who}: preference {tuple(preference)} is not {m} weights >= 0")
+    return w / w.sum()
+
+
+def pool_spec(arch: str, hidden: int, condition_dim: int = 0) -> PolicySpec:
+    return PolicySpec(kind="pool", arch=arch, hidden=hidden, condition_dim=condition_dim)
+
+
+def build_policy(ctx: TrainContext, spec: PolicySpec) -> Policy:
+    return make_policy(spec, ctx.pack, ctx.train, ctx.seed)
+
+
+def candidate_distribution(
+    policy: Policy, item: Item, candidate_ids: Sequence[str], conditions: np.ndarray | None = None
+) -> np.ndarray:
+    """π(y | x) over ``candidate_ids`` of ``item`` (exact, from ``logprob``; sums to 1 over a
+    pool policy's full candidate set)."""
+    from mobench.policy import Sample
+
+    samples = [Sample(item.id, "", cid) for cid in candidate_ids]
+    conds = None if conditions is None else np.repeat(conditions[None], len(samples), axis=0)
+    with torch.no_grad():
+        logp = policy.logprob([item] * len(samples), samples, conds)
+    return logp.exp().double().cpu().numpy()
+
+
+def greedy_responses(
+    who: str, policy: Policy | None, ctx: RespondContext, conditions: np.ndarray | None = None
+) -> list[Response]:
+    """One greedy response per test item (a pool policy answers with its argmax candidate)."""
+    if policy is None:
+        raise MethodError(f"{who}: respond() called before train()")
+    if not ctx.items:
+        return []
+    conds = None if conditions is None else np.repeat(conditions[None], len(ctx.items), axis=0)
+    picks = policy.greedy(list(ctx.items), conds)
+    return [Response(s.item_id, s.text, s.candidate_id) for s in picks]
