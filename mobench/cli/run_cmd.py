@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -73,6 +75,15 @@ def run(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached scores."),
     force: bool = typer.Option(False, "--force", help="Redo runs that already have records."),
+    executor: str = typer.Option(
+        "local",
+        "--executor",
+        help="Where runs execute: local (this machine) or ray (Ray tasks; RAY_ADDRESS joins a "
+        "cluster, else a local Ray starts). Records are the same either way.",
+    ),
+    workers: int = typer.Option(
+        1, "--workers", help="local executor: processes (1 = in this process, the default)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run methods × packs × preferences × seeds and build the leaderboard.
@@ -106,6 +117,8 @@ def run(
         use_cache=not no_cache,
         force=force,
         pack_dirs=tuple(pack_dir),
+        executor=executor,
+        workers=workers,
     )
     bad = sorted(set(config.protocols) - set(PROTOCOLS))
     if bad:
@@ -113,7 +126,7 @@ def run(
     started = time.perf_counter()
     try:
         with RichProgress(enabled=not as_json) as progress:
-            summary = GridRunner(config, progress).run()
+            summary = GridRunner(config, progress, _sandbox_factory(config)).run()
     except KeyboardInterrupt:
         console.print(
             f"[yellow]interrupted[/]: finished runs are kept in {out}/records; "
@@ -142,6 +155,15 @@ def run(
         f"{elapsed:.1f} s; leaderboard in {out}/"
     )
     print_board(leaderboard_table(all_records))
+
+
+def _sandbox_factory(config: RunConfig) -> Callable[[], Any] | None:
+    """On Ray, sandbox batches run as Ray tasks too (each worker keeps its own sandbox)."""
+    if config.executor != "ray":
+        return None
+    from mobench.executors import RaySandbox
+
+    return lambda: RaySandbox(config.sandbox_backend, allow_weak=config.allow_weak_sandbox)
 
 
 def register(app: typer.Typer) -> None:
