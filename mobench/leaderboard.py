@@ -1,17 +1,23 @@
-"""Aggregating run records into leaderboard tables; markdown, CSV, JSON and PNG renderers."""
+"""Aggregating run records into leaderboard tables; markdown, CSV, JSON, PNG and HTML renderers.
+
+Two tables: the **front** table (:func:`mobench.fronts.front_table`, the main ranking: front HV
+over each method's preference runs, mean ± std over seeds) and the per-preference table
+(:func:`leaderboard_table`: each record's own response HV, mean ± std over seeds).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from mobench.fronts import front_table
 from mobench.records import RunRecord
 
-FORMATS = ("md", "csv", "json", "png")
+FORMATS = ("md", "csv", "json", "png", "html")
 
 
 def _row(record: RunRecord) -> dict[str, Any]:
@@ -140,11 +146,78 @@ FOOTNOTE = (
 )
 
 
-def to_markdown(table: pd.DataFrame) -> str:
-    """One markdown table per (pack, protocol, preference) block, methods ranked by HV."""
+def _num(value: Any, fmt: str) -> str:
+    return "–" if value is None or pd.isna(value) else format(value, fmt)
+
+
+def front_columns(block: pd.DataFrame) -> list[str]:
+    """The per-objective mean columns a block of the front table has values for."""
+    from mobench.fronts import KEY_COLUMNS, STAT_COLUMNS, TAIL_COLUMNS
+
+    fixed = {*KEY_COLUMNS, *STAT_COLUMNS, *TAIL_COLUMNS}
+    return [c for c in block.columns if c not in fixed and block[c].notna().any()]
+
+
+FRONT_HEADER_HEAD = ["#", "method", "kind", "front HV ± std", "response HV ± std"]
+FRONT_HEADER_TAIL = ["collapse", "secs", "GPU-h", "device", "seeds", "prefs", "steps", "config"]
+
+
+def front_cells(data: dict[str, Any], objective_cols: list[str]) -> list[str]:
+    """One front-table row as display strings (the header is FRONT_HEADER_*)."""
+    gpu = data["gpu_hours"]
+    return [
+        str(data["rank"]),
+        data["method"],
+        data["kind"],
+        f"{data['front_hv_mean']:.4f} ± {data['front_hv_std']:.4f}",
+        f"{data['response_hv_mean']:.4f} ± {data['response_hv_std']:.4f}",
+        *(_num(data[c], ".3f") for c in objective_cols),
+        _num(data["collapse"], ".3f"),
+        f"{data['compute_s']:.2f}",
+        f"{gpu:.4f}" if gpu > 0 else "–",
+        data["device"],
+        str(data["seeds"]),
+        str(data["preferences"]),
+        _num(data["steps_to_final_front"], ".0f"),
+        data["config"],
+    ]
+
+
+def front_blocks(fronts: pd.DataFrame) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The front table as (title, header, rows) blocks, one per (pack, protocol)."""
+    blocks = []
+    for (pack, protocol), block in fronts.groupby(["pack", "protocol"], sort=False):
+        objective_cols = front_columns(block)
+        header = [*FRONT_HEADER_HEAD, *objective_cols, *FRONT_HEADER_TAIL]
+        rows = [front_cells(d, objective_cols) for d in block.to_dict(orient="records")]
+        blocks.append((f"{pack} — protocol `{protocol}`: fronts", header, rows))
+    return blocks
+
+
+FRONT_FOOTNOTE = (
+    "front HV: hypervolume of a method's front — the test-set mean objective vectors of its "
+    "runs, one per pack preference — for each seed, then mean ± std over seeds (the ranking); "
+    "response HV: each run's hypervolume of its individual responses, mean ± std over runs; "
+    "objective columns: mean over runs; collapse: share of responses collapse@1 flags; secs: "
+    "compute seconds of every phase of the front's runs, per seed; GPU-h: the part that ran on "
+    "a GPU, in hours; prefs: preferences in the front; steps: training steps to reach the "
+    "final front (online methods); config: hash of the method version and hyper-parameters."
+)
+
+
+def to_markdown(table: pd.DataFrame, fronts: pd.DataFrame | None = None) -> str:
+    """Markdown: the front tables per (pack, protocol) when given, then one per-preference
+    table per (pack, protocol, preference) block, methods ranked by HV."""
     if table.empty:
         return "_No run records yet: run `mobench run` first._\n"
     out = ["# mobench leaderboard", ""]
+    if fronts is not None and not fronts.empty:
+        for title, header, rows in front_blocks(fronts):
+            out += [f"## {title}", "", "| " + " | ".join(header) + " |"]
+            out += ["|" + "---|" * len(header)]
+            out += ["| " + " | ".join(row) + " |" for row in rows]
+            out.append("")
+        out += [FRONT_FOOTNOTE, "", "# Per preference", ""]
     for title, header, rows in board_blocks(table):
         out += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         out += ["| " + " | ".join(row) + " |" for row in rows]
@@ -230,34 +303,53 @@ def plot_fronts(records: Sequence[RunRecord], path: Path) -> None:
     plt.close(fig)
 
 
+def table_json(table: pd.DataFrame) -> str:
+    """A table as a JSON list of row objects (NaN as null)."""
+    return json.dumps(json.loads(table.to_json(orient="records", double_precision=10)), indent=1)
+
+
 def write_leaderboard(
-    records: Sequence[RunRecord], out_dir: Path, formats: Sequence[str] = ("md", "csv")
+    records: Sequence[RunRecord],
+    out_dir: Path,
+    formats: Sequence[str] = ("md", "csv"),
+    record_paths: Mapping[str, Path] | None = None,
 ) -> list[Path]:
-    """Write the leaderboard in each requested format; returns the files written."""
+    """Write the leaderboard in each requested format; returns the files written.
+
+    ``leaderboard.{csv,json}`` hold the front table (the main ranking) and
+    ``preferences.{csv,json}`` the per-preference table; ``html`` writes the static site
+    (``index.html``, a page per method, per-pack CSV/JSON and front plots). ``record_paths``
+    (run key → file) lets the method pages link to the records behind each number.
+    """
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown leaderboard formats {sorted(unknown)}; choose from {FORMATS}")
     out_dir.mkdir(parents=True, exist_ok=True)
     table = leaderboard_table(records)
+    fronts = front_table(records)
     written = []
     if "md" in formats:
         path = out_dir / "leaderboard.md"
-        path.write_text(to_markdown(table), encoding="utf-8")
+        path.write_text(to_markdown(table, fronts), encoding="utf-8")
         written.append(path)
     if "csv" in formats:
-        path = out_dir / "leaderboard.csv"
-        table.to_csv(path, index=False, float_format="%.6g")
-        written.append(path)
+        for name, frame in (("leaderboard", fronts), ("preferences", table)):
+            path = out_dir / f"{name}.csv"
+            frame.to_csv(path, index=False, float_format="%.6g")
+            written.append(path)
     if "json" in formats:
-        path = out_dir / "leaderboard.json"
-        path.write_text(
-            json.dumps(json.loads(table.to_json(orient="records")), indent=1), encoding="utf-8"
-        )
-        written.append(path)
+        for name, frame in (("leaderboard", fronts), ("preferences", table)):
+            path = out_dir / f"{name}.json"
+            path.write_text(table_json(frame) + "\n", encoding="utf-8")
+            written.append(path)
+    if "html" in formats and records:
+        from mobench.site import write_site
+
+        written += write_site(records, out_dir, record_paths or {})
     if "png" in formats and not table.empty:
         path = out_dir / "leaderboard.png"
         plot_hv(table, path)
-        fronts = out_dir / "objectives.png"
-        plot_fronts(records, fronts)
-        written += [path, fronts]
+        objectives_png = out_dir / "objectives.png"
+        plot_fronts(records, objectives_png)
+        written += [path, objectives_png]
     return written
