@@ -24,7 +24,15 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from mobench.cli import leaderboard_cmd, methods_cmd, packs_cmd, rm_cmd, run_cmd, sandbox_cmd
+    from mobench.cli import (
+        leaderboard_cmd,
+        methods_cmd,
+        packs_cmd,
+        reproduce_cmd,
+        rm_cmd,
+        run_cmd,
+        sandbox_cmd,
+    )
 
     app.add_typer(packs_cmd.app, name="packs")
     app.add_typer(methods_cmd.app, name="methods")
@@ -32,6 +40,7 @@ def _register() -> None:
     app.add_typer(leaderboard_cmd.app, name="leaderboard")
     app.add_typer(rm_cmd.app, name="rm")
     run_cmd.register(app)
+    reproduce_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
