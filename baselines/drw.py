@@ -33,12 +33,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
+import torch
 from numpy.typing import ArrayLike
 
 from mobench.errors import MethodError
+from mobench.methods import TrainContext, TrainReport
 from mobench.metrics import as_points, hv_contributions, non_dominated
+from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, ValPoint, pg_loss
 
 # ---------------------------------------------------------------------------------------------
 # Hypervolume-guided weight adaptation
@@ -86,7 +91,7 @@ def influence(grads: ArrayLike) -> np.ndarray:
     g = np.asarray(grads, dtype=float)
     if g.ndim != 2 or not np.all(np.isfinite(g)):
         raise MethodError(f"gradients must be a finite (m, d) matrix, got shape {g.shape}")
-    return g @ g.sum(axis=0)
+    return np.asarray((g @ g.T).sum(axis=1))  # Σ_k ⟨g_i, g_k⟩ via one Gram product
 
 
 def eta_schedule(step: int, eta0: float, power: float) -> float:
@@ -97,7 +102,7 @@ def eta_schedule(step: int, eta0: float, power: float) -> float:
 
 
 def update_grad_weights(
-    weights: Sequence[float], infl: ArrayLike, eta: float, mu: float | None = None
+    weights: ArrayLike, infl: ArrayLike, eta: float, mu: float | None = None
 ) -> np.ndarray:
     """w ← normalise(w ⊙ exp(η · I / μ)); μ defaults to mean |I_i| (no move when all I = 0).
 
@@ -119,3 +124,133 @@ def update_grad_weights(
     logits = np.where(w > 0, logits - logits[w > 0].max(), -np.inf)
     new = np.exp(logits)
     return new / new.sum()
+
+
+# ---------------------------------------------------------------------------------------------
+# Adapters
+
+
+@dataclass(frozen=True)
+class DRWHypervolumeParams(OnlineParams):
+    """drw-hv adds nothing tunable: the multiplier's constants 0.5 and 1.5 are the paper's."""
+
+
+class DRWHypervolume(OnlineMethod):
+    """Fixed preference weights, reward × r_pareto from the validation point's ΔHV.
+
+    The buffer is seeded with the initial policy's validation point (step 0); after every later
+    validation pass, ΔHV of the new point against the buffer sets the multiplier used until the
+    next pass, then the point joins the buffer. Validation points are mean objective vectors in
+    the pack's normalised [0, 1] space; the HV reference is the pack's reference point. The
+    multiplier scales the step's advantages (for the mean-baseline estimators the same as
+    scaling the rewards; under GRPO's per-group standardisation a reward scale would cancel).
+    """
+
+    name: ClassVar[str] = "drw-hv"
+    summary: ClassVar[str] = "dynamic reward weighting: reward × (0.5 + 1.5·tanh ΔHV) of val point"
+    Params: ClassVar[type] = DRWHypervolumeParams
+
+    def init_state(self, ctx: TrainContext, policy: Any) -> OnlineState:
+        state = super().init_state(ctx, policy)
+        state.extras.update(buffer=None, multiplier=1.0, multipliers=[], delta_hv=[])
+        self._state = state
+        return state
+
+    def on_validation(self, point: ValPoint, state: OnlineState) -> None:
+        mean = np.asarray(point.mean, dtype=float)
+        buffer = state.extras["buffer"]
+        if buffer is None:  # the initial policy seeds the buffer; no multiplier yet
+            state.extras["buffer"] = mean.reshape(1, -1)
+            return
+        ref = np.asarray(state.ctx.pack.reference_point, dtype=float)
+        gain = hv_gain(mean, buffer, ref)
+        state.extras["multiplier"] = pareto_multiplier(gain)
+        state.extras["delta_hv"].append(round(gain, 6))
+        state.extras["buffer"] = update_buffer(buffer, mean)
+
+    def loss(self, batch: Batch, state: OnlineState) -> torch.Tensor:
+        multiplier = float(state.extras["multiplier"])
+        if len(state.extras["multipliers"]) < state.step:
+            state.extras["multipliers"].append(round(multiplier, 6))
+        return pg_loss(
+            batch.logprobs,
+            batch.advantages * multiplier,
+            old_logprobs=batch.old_logprobs,
+            clip=self.params.clip or None,
+            kl=batch.kl,
+            kl_coef=self.params.kl_coef,
+        )
+
+    def train(self, ctx: TrainContext) -> TrainReport:
+        result = self.fit(ctx)
+        self.policy = result.policy
+        metrics = result.metrics()
+        state = self._state
+        metrics["r_pareto"] = state.extras["multipliers"]
+        metrics["delta_hv"] = state.extras["delta_hv"]
+        metrics["buffer"] = np.round(state.extras["buffer"], 6).tolist()
+        return TrainReport(metrics)
+
+
+@dataclass(frozen=True)
+class DRWGradientParams(OnlineParams):
+    """η_t = eta0·(1+t)^(−eta_power); ``layers`` "shared" (the policy's shared representation)
+    or "all" parameters for the per-objective gradients."""
+
+    eta0: float = 0.5
+    eta_power: float = 0.5
+    layers: str = "shared"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.eta0 < 0 or self.eta_power < 0:
+            raise MethodError("drw-grad: eta0 and eta_power must be >= 0")
+        if self.layers not in ("shared", "all"):
+            raise MethodError(f"drw-grad: layers must be 'shared' or 'all', got {self.layers!r}")
+
+
+def objective_gradients(
+    batch: Batch, params: Sequence[torch.nn.Parameter], keep: Sequence[int] | None = None
+) -> np.ndarray:
+    """(m, d) matrix of ∇J_i over ``params``: J_i = mean(Â_i · log π) with Â_i the batch's
+    per-objective advantages (the policy-gradient estimate of objective i alone)."""
+    adv = batch.objective_advantages
+    rows = []
+    for i in range(adv.shape[1]) if keep is None else keep:
+        surrogate = (adv[:, i].detach() * batch.logprobs).mean()
+        grads = torch.autograd.grad(surrogate, list(params), retain_graph=True, allow_unused=True)
+        flat = [
+            (g if g is not None else torch.zeros_like(p)).reshape(-1)
+            for g, p in zip(grads, params, strict=True)
+        ]
+        rows.append(torch.cat(flat).detach().to(torch.float64).cpu().numpy())
+    return np.stack(rows)
+
+
+class DRWGradient(OnlineMethod):
+    """Weights start at the preference and follow w ← normalise(w ⊙ exp(η_t I/μ)) every step.
+
+    Each step's loss first takes the per-objective gradients ∇J_i of the batch (over the
+    chosen layers) and their influences I_i; after the policy update the weights move, so step
+    t+1 trains on w_{t+1} · r.
+    """
+
+    name: ClassVar[str] = "drw-grad"
+    summary: ClassVar[str] = "dynamic reward weighting: w ← w⊙exp(η·I/μ), I_i = <∇J_i, Σ∇J_k>"
+    Params: ClassVar[type] = DRWGradientParams
+
+    def _layers(self, state: OnlineState) -> list[torch.nn.Parameter]:
+        if self.params.layers == "shared":
+            return list(state.policy.shared_parameters())
+        return [p for p in state.policy.parameters() if p.requires_grad]
+
+    def loss(self, batch: Batch, state: OnlineState) -> torch.Tensor:
+        if state.extras.get("influence_step") != state.step:
+            grads = objective_gradients(batch, self._layers(state))
+            state.extras["influence"] = influence(grads)
+            state.extras["influence_step"] = state.step
+        return super().loss(batch, state)
+
+    def after_step(self, step: int, batch: Batch, state: OnlineState) -> None:
+        eta = eta_schedule(step - 1, self.params.eta0, self.params.eta_power)
+        state.weights = update_grad_weights(state.weights, state.extras["influence"], eta)

@@ -24,10 +24,15 @@ the min-norm problem, so at the solution objective i improves at a rate proporti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
+import torch
 from numpy.typing import ArrayLike
 
 from mobench.errors import MethodError
+from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, pg_loss
 
 FW_MAX_ITER = 250
 FW_TOL = 1e-10
@@ -47,7 +52,13 @@ def min_norm_2(g1: ArrayLike, g2: ArrayLike) -> float:
     b = np.asarray(g2, dtype=float).ravel()
     if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise MethodError("min_norm_2 needs two finite gradients of the same size")
-    return _two_point(float(a @ a), float(a @ b), float(b @ b))
+    gram = _gram(np.stack([a, b]))
+    return _two_point(gram[0, 0], gram[0, 1], gram[1, 1])
+
+
+def _gram(g: np.ndarray) -> np.ndarray:
+    """M = G Gᵀ (one matrix product: BLAS level-1 dot products are slow under contention)."""
+    return np.asarray(g @ g.T, dtype=float)
 
 
 def frank_wolfe_min_norm(
@@ -82,10 +93,11 @@ def min_norm_weights(grads: ArrayLike) -> np.ndarray:
         raise MethodError(f"gradients must be a finite (m, d) matrix, got shape {g.shape}")
     if g.shape[0] == 1:
         return np.ones(1)
+    gram = _gram(g)
     if g.shape[0] == 2:
-        a = min_norm_2(g[0], g[1])
+        a = _two_point(gram[0, 0], gram[0, 1], gram[1, 1])
         return np.array([a, 1.0 - a])
-    return frank_wolfe_min_norm(g @ g.T)
+    return frank_wolfe_min_norm(gram)
 
 
 def preference_scaled(grads: ArrayLike, preference: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -97,3 +109,65 @@ def preference_scaled(grads: ArrayLike, preference: ArrayLike) -> tuple[np.ndarr
     w = w / w.sum()
     keep = w > 0
     return g[keep] / (len(w) * w[keep])[:, None], keep
+
+
+# ---------------------------------------------------------------------------------------------
+# The adapter
+
+
+@dataclass(frozen=True)
+class MGDAUBParams(OnlineParams):
+    """MGDA-UB's Frank–Wolfe iteration cap (closed form for two objectives)."""
+
+    fw_iters: int = FW_MAX_ITER
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.fw_iters < 1:
+            raise MethodError(f"mgda-ub: fw_iters must be >= 1, got {self.fw_iters}")
+
+
+class MGDAUB(OnlineMethod):
+    """Policy gradient along the min-norm combination of per-objective gradients.
+
+    Each step: J_i = mean(Â_i · log π) with the estimator's per-objective advantages; their
+    gradients over :meth:`Policy.shared_parameters` (scaled by 1/(m·w_i)) give α*; the loss is
+    −Σ_i α*_i/(m·w_i) J_i + β·KL over all parameters. ``state.weights`` logs the effective
+    objective coefficients α*_i/(m·w_i), normalised.
+    """
+
+    name: ClassVar[str] = "mgda-ub"
+    summary: ClassVar[str] = "min-norm convex combination of per-objective gradients (MGDA-UB)"
+    Params: ClassVar[type] = MGDAUBParams
+
+    def loss(self, batch: Batch, state: OnlineState) -> torch.Tensor:
+        from mobench.baselines.drw import objective_gradients
+
+        pref = np.asarray(state.ctx.scalarisation, dtype=float)
+        if state.extras.get("mgda_step") != state.step:
+            keep = np.flatnonzero(pref > 0)
+            grads = objective_gradients(batch, list(state.policy.shared_parameters()), keep)
+            full = np.zeros((len(pref), grads.shape[1]))
+            full[keep] = grads
+            scaled, mask = preference_scaled(full, pref)
+            if scaled.shape[0] > 2:
+                alpha = frank_wolfe_min_norm(_gram(scaled), max_iter=self.params.fw_iters)
+            else:
+                alpha = min_norm_weights(scaled)
+            coef = np.zeros(len(pref))
+            coef[mask] = alpha / (len(pref) * (pref[mask] / pref.sum()))
+            state.extras["mgda_coef"] = coef
+            state.extras["mgda_step"] = state.step
+            state.weights = coef / coef.sum() if coef.sum() > 0 else coef
+        coef_t = torch.as_tensor(
+            state.extras["mgda_coef"], dtype=torch.float32, device=state.policy.device
+        )
+        advantages = (batch.objective_advantages * coef_t).sum(dim=1)
+        return pg_loss(
+            batch.logprobs,
+            advantages,
+            old_logprobs=batch.old_logprobs,
+            clip=self.params.clip or None,
+            kl=batch.kl,
+            kl_coef=self.params.kl_coef,
+        )

@@ -15,10 +15,13 @@ bandit-concave pack).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from mobench.errors import MethodError
+from mobench.rl import OnlineMethod, OnlineParams
 
 
 def linear_weights(preference: Sequence[float]) -> np.ndarray:
@@ -40,3 +43,20 @@ def scalarise(rewards: np.ndarray, weights: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(r)):
         raise MethodError("rewards contain NaN or infinite values")
     return r @ w
+
+
+# ---------------------------------------------------------------------------------------------
+# The adapter
+
+
+@dataclass(frozen=True)
+class MORLHFParams(OnlineParams):
+    """MORLHF adds nothing to the shared online hyper-parameters (weights = the preference)."""
+
+
+class MORLHF(OnlineMethod):
+    """Online RL on the fixed linear scalarisation w · r (w = the run's preference)."""
+
+    name: ClassVar[str] = "morlhf"
+    summary: ClassVar[str] = "online RL (GRPO/RLOO/REINFORCE) on fixed linear weights w·r"
+    Params: ClassVar[type] = MORLHFParams

@@ -30,11 +30,15 @@ more (a Tchebycheff-style direction); objectives with w_i = 0 are left out
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
+import torch
 from numpy.typing import ArrayLike
 
 from mobench.errors import MethodError
+from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, pg_loss
 
 
 def noon_clip(advantages: ArrayLike) -> np.ndarray:
@@ -88,3 +92,64 @@ def pama_advantages(advantages: ArrayLike, preference: Sequence[float]) -> np.nd
     keep = w > 0
     scaled = a[..., keep] / (len(w) * w[keep])
     return projected_advantage(scaled)
+
+
+def sample_weights(advantages: np.ndarray, preference: Sequence[float]) -> np.ndarray:
+    """The closed-form weights c of every sample (rows of (N, m) advantages) in objective space,
+    after the Noon clip and preference scaling of :func:`pama_advantages` (zero for dropped
+    objectives)."""
+    a = noon_clip(advantages)
+    w = np.asarray(preference, dtype=float)
+    w = w / w.sum()
+    keep = np.flatnonzero(w > 0)
+    out = np.zeros_like(a)
+    for row, adv in enumerate(a):
+        c, _s = closed_form_weights(adv[keep] / (len(w) * w[keep]))
+        out[row, keep] = c
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The adapter
+
+
+@dataclass(frozen=True)
+class PAMAParams(OnlineParams):
+    """PAMA's defaults: Noon PPO's clipped surrogate (ε = 0.2) with two updates per batch."""
+
+    clip: float = 0.2
+    updates_per_batch: int = 2
+
+
+class PAMA(OnlineMethod):
+    """Noon PPO with Theorem 1's closed-form per-sample weights (module docstring).
+
+    Value estimates: V_i(x) = the mean of objective i over the n samples drawn for prompt x
+    (a Monte-Carlo estimate per objective), so A_i = r_i − V_i in the objectives' own [0, 1]
+    units; the per-sample scalar advantage is :func:`pama_advantages`. ``state.weights`` logs
+    the batch mean of the closed-form weights c.
+    """
+
+    name: ClassVar[str] = "pama"
+    summary: ClassVar[str] = "Noon PPO (advantages clipped at 0) + closed-form weights (Thm 1)"
+    Params: ClassVar[type] = PAMAParams
+
+    def loss(self, batch: Batch, state: OnlineState) -> torch.Tensor:
+        if "pama_adv" not in state.extras or state.extras.get("pama_step") != state.step:
+            rewards = batch.rollout.rewards  # (P, n, m)
+            adv = (rewards - rewards.mean(axis=1, keepdims=True)).reshape(-1, rewards.shape[2])
+            pref = tuple(state.ctx.scalarisation)
+            scalar = pama_advantages(adv, pref)
+            state.extras["pama_adv"] = torch.as_tensor(
+                scalar, dtype=torch.float32, device=state.policy.device
+            )
+            state.extras["pama_step"] = state.step
+            state.weights = sample_weights(adv, pref).mean(axis=0)
+        return pg_loss(
+            batch.logprobs,
+            state.extras["pama_adv"],
+            old_logprobs=batch.old_logprobs,
+            clip=self.params.clip or None,
+            kl=batch.kl,
+            kl_coef=self.params.kl_coef,
+        )

@@ -12,12 +12,20 @@ core; the policy for preference w is the parameter average
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
+from mobench.cache import content_key
 from mobench.errors import MethodError
+from mobench.methods import TrainContext, TrainReport
+from mobench.policy import make_policy
+from mobench.rl import OnlineMethod, OnlineParams
 
 
 def interpolate_state_dicts(
@@ -53,3 +61,108 @@ def interpolate_state_dicts(
                 raise MethodError(f"non-float parameter {key!r} differs across experts")
             out[key] = tensors[0].clone()
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The adapter
+
+
+@dataclass(frozen=True)
+class Expert:
+    """One objective's expert: its parameters, training seconds and report."""
+
+    objective: str
+    state: Mapping[str, torch.Tensor]
+    seconds: float
+    metrics: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ExpertSet:
+    """The experts of one (pack, train/val items, seed, params), and which run trained them."""
+
+    experts: tuple[Expert, ...]
+    paid_by_preference: tuple[float, ...]
+
+
+_EXPERTS: OrderedDict[str, ExpertSet] = OrderedDict()
+_EXPERT_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class RewardedSoupsParams(OnlineParams):
+    """``memoise``: reuse the experts across preferences within a process (the report says
+    which preference's run trained them and for how long)."""
+
+    memoise: bool = True
+
+
+class RewardedSoups(OnlineMethod):
+    """One expert per objective with the RL core, then θ(w) = Σ w_i θ_i (module docstring)."""
+
+    name: ClassVar[str] = "rewarded-soups"
+    summary: ClassVar[str] = "one RL expert per objective, parameters interpolated θ(w)=Σ w_i θ_i"
+    Params: ClassVar[type] = RewardedSoupsParams
+
+    def _key(self, ctx: TrainContext) -> str:
+        return content_key(
+            ctx.pack.ref,
+            ctx.pack.sha256,
+            [i.id for i in ctx.train],
+            [i.id for i in ctx.val],
+            ctx.seed,
+            asdict(self.params),
+        )
+
+    def experts(self, ctx: TrainContext) -> tuple[ExpertSet, bool]:
+        """The expert set for ``ctx`` and whether this call trained it (False: memoised)."""
+        key = self._key(ctx)
+        if self.params.memoise and key in _EXPERTS:
+            _EXPERTS.move_to_end(key)
+            return _EXPERTS[key], False
+        m = len(ctx.pack.objectives)
+        trained = []
+        for i, name in enumerate(ctx.pack.objective_names):
+            start = time.perf_counter()
+            result = self.fit(ctx, weights=tuple(float(j == i) for j in range(m)))
+            if result.policy.device.type == "cuda":
+                torch.cuda.synchronize(result.policy.device)
+            seconds = time.perf_counter() - start
+            trained.append(Expert(name, result.policy.state_dict(), seconds, result.metrics()))
+        found = ExpertSet(tuple(trained), tuple(ctx.scalarisation))
+        if self.params.memoise:
+            _EXPERTS[key] = found
+            while len(_EXPERTS) > _EXPERT_CACHE_SIZE:
+                _EXPERTS.popitem(last=False)
+        return found, True
+
+    def train(self, ctx: TrainContext) -> TrainReport:
+        found, paid_here = self.experts(ctx)
+        m = len(ctx.pack.objectives)
+        w = np.asarray(ctx.scalarisation, dtype=float)
+        if w.shape != (m,) or np.any(w < 0) or not w.sum() > 0:
+            raise MethodError(f"{self.name}: preference {w.tolist()} is not {m} weights")
+        w = w / w.sum()
+        soup = interpolate_state_dicts([e.state for e in found.experts], w.tolist())
+        policy = make_policy(self.policy_spec(ctx), ctx.pack, ctx.train, ctx.seed)
+        policy.load_state_dict(soup)
+        self.policy = policy
+        state = self.init_state(ctx, policy)
+        final = self.validate(state)
+        seconds = [round(e.seconds, 4) for e in found.experts]
+        return TrainReport(
+            {
+                "experts": [e.objective for e in found.experts],
+                "expert_seconds": seconds,
+                "expert_seconds_total": round(sum(seconds), 4),
+                "experts_trained_here": paid_here,
+                "experts_paid_by_preference": list(found.paid_by_preference),
+                "expert_final_val_means": [e.metrics["final_val_mean"] for e in found.experts],
+                "steps_to_final_front": max(
+                    e.metrics["steps_to_final_front"] for e in found.experts
+                ),
+                "weights": [[round(float(v), 6) for v in w]],
+                "final_weights": [round(float(v), 6) for v in w],
+                "final_val_mean": [round(v, 6) for v in final.mean],
+            }
+        )
