@@ -455,7 +455,8 @@ class Reproducer:
         started = time.perf_counter()
         cls, params, pack = self.check_inputs(record)
         protocol, folds = parse_protocol(record.protocol)
-        backend = sandbox_backend(record, self.sandbox)
+        # a caller-supplied sandbox (tests, embedding code) stands for the recorded backend
+        backend = None if self.sandbox_factory else sandbox_backend(record, self.sandbox)
         with tempfile.TemporaryDirectory(prefix="mobench-reproduce-") as out:
             config = RunConfig(
                 packs=(record.pack,),
