@@ -324,6 +324,8 @@ def write_leaderboard(
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown leaderboard formats {sorted(unknown)}; choose from {FORMATS}")
+    if "html" in formats:  # the site links to the CSV and JSON downloads
+        formats = [*formats, *(f for f in ("csv", "json") if f not in formats)]
     out_dir.mkdir(parents=True, exist_ok=True)
     table = leaderboard_table(records)
     fronts = front_table(records)
