@@ -9,7 +9,8 @@ import typer
 
 from mobench.cli.output import JSON_OPTION, console, emit_json, print_board
 from mobench.errors import MobenchError
-from mobench.leaderboard import FORMATS, leaderboard_table, write_leaderboard
+from mobench.fronts import front_table
+from mobench.leaderboard import FORMATS, front_blocks, leaderboard_table, write_leaderboard
 from mobench.records import RunRecord, RunStore
 
 app = typer.Typer(
@@ -29,6 +30,31 @@ def published_stores(root: Path) -> list[Path]:
     if not stores:
         raise MobenchError(f"{root}/ has no <pack>/records/ folders")
     return stores
+
+
+def print_fronts(records: list[RunRecord]) -> None:
+    """The front tables (the ranking) as rich tables that fit 80 columns: kind, config, device,
+    response HV, seeds and preferences folded into the caption or left to the files."""
+    from rich import box
+    from rich.table import Table
+
+    folded = {"config", "device", "kind", "response HV ± std", "prefs", "seeds"}
+    for title, header, rows in front_blocks(front_table(records)):
+        keep = [
+            i
+            for i, col in enumerate(header)
+            if col not in folded
+            and not (col in ("GPU-h", "steps") and all(row[i] == "–" for row in rows))
+        ]
+        seeds = sorted({row[header.index("seeds")] for row in rows})
+        prefs = sorted({row[header.index("prefs")] for row in rows})
+        caption = f"seeds {', '.join(seeds)}; preferences per front {', '.join(prefs)}"
+        table = Table(title=title.replace("`", ""), caption=caption, box=box.SIMPLE_HEAD)
+        for i in keep:
+            table.add_column(header[i], justify="left" if i == 1 else "right", no_wrap=True)
+        for row in rows:
+            table.add_row(*(row[i] for i in keep))
+        console.print(table)
 
 
 def _load(stores: list[Path]) -> tuple[list[RunRecord], dict[str, Path]]:
@@ -95,6 +121,8 @@ def build(
         f"{len(records)} run records → {len(written)} files in {out or stores[0]}/ "
         f"({elapsed:.1f} s)"
     )
+    if records:
+        print_fronts(records)
     print_board(leaderboard_table(records))
 
 
