@@ -145,19 +145,24 @@ def _check_object(
 def _check_version(data: Mapping[str, Any], where: str) -> int:
     if not isinstance(data, Mapping):
         raise RecordSchemaError(f"{where}: a run record must be a JSON object")
-    version = data.get("schema_version")
-    if not _is_int(version) or version > SCHEMA_VERSION:
+    raw = data.get("schema_version")
+    if raw is None:
+        raise _fail(where, "schema_version", "is missing: not a mobench run record")
+    if not _is_int(raw):
+        raise _fail(where, "schema_version", f"must be an integer, got {raw!r:.40}")
+    version = int(raw)
+    reads = f"this mobench (reads {OLDEST_MIGRATABLE} to {SCHEMA_VERSION})"
+    if version > SCHEMA_VERSION:
         raise RecordSchemaError(
-            f"{where}: field 'schema_version': schema_version {version!r} is not supported by "
-            f"this mobench (reads {OLDEST_MIGRATABLE} to {SCHEMA_VERSION}); upgrade mobench"
+            f"{where}: field 'schema_version': schema_version {version} is not supported by "
+            f"{reads}; upgrade mobench"
         )
     if version < OLDEST_MIGRATABLE:
         raise RecordSchemaError(
             f"{where}: field 'schema_version': schema_version {version} is not supported by "
-            f"this mobench (reads {OLDEST_MIGRATABLE} to {SCHEMA_VERSION}); rerun to "
-            "regenerate it"
+            f"{reads}; rerun to regenerate it"
         )
-    return int(version)
+    return version
 
 
 def validate(data: Mapping[str, Any], where: str = "record") -> Mapping[str, Any]:
