@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+from pathlib import Path
 
 import typer
 
@@ -60,3 +62,42 @@ def show(name: str = typer.Argument(..., help="Method name."), as_json: bool = J
         [{"name": k, "default": v} for k, v in params.items()],
         ["name", "default"],
     )
+
+
+@app.command("check")
+def check(
+    names: list[str] = typer.Argument(None, help="Method names (default with --all: every one)."),
+    all_methods: bool = typer.Option(False, "--all", help="Check every registered method."),
+    pack: str = typer.Option(
+        None, "--pack", help="Check on this pack (default: the built-in conformance pack)."
+    ),
+    pack_dir: list[Path] = typer.Option([], "--pack-dir", help="Extra folder of packs."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Check that adapters conform: entry point, hyper-parameter defaults, determinism under a
+    seed, well-formed responses, clear errors on bad input (NaN objectives, empty candidate
+    sets), compute reported. Exits 1 if any check fails."""
+    from mobench.conformance import check_method
+
+    targets = list(names or [])
+    if all_methods:
+        targets += [n for n in registry() if n not in targets]
+    if not targets:
+        raise typer.BadParameter("name a method, or pass --all")
+    reports = [check_method(name, pack, tuple(pack_dir)) for name in targets]
+    if as_json:
+        emit_json([r.to_json() for r in reports])
+    else:
+        for report in reports:
+            verdict = "[green]conformant[/]" if report.ok else "[bold red]not conformant[/]"
+            console.print(
+                f"[bold]{report.method}[/] ({report.kind}) on {report.pack or '-'}: {verdict} "
+                f"({report.seconds:.1f} s)"
+            )
+            emit_table(
+                "",
+                [dataclasses.asdict(r) for r in report.results],
+                ["check", "status", "detail"],
+            )
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
