@@ -59,6 +59,7 @@ from scipy.optimize import minimize_scalar
 from mobench.baselines.offline_common import (
     PhaseTimer,
     build_policy,
+    candidate_distribution,
     greedy_responses,
     pool_spec,
     preference_weights,
@@ -236,6 +237,7 @@ class MOPOParams:
     lr: float = 0.1
     dual_lr: float = 0.5
     primary: int = -1  # -1: the objective with the largest preference weight
+    scalarise: bool = False  # ablation: λ fixed to w_secondary / w_primary, no constraint
     arch: str = "mlp"
     hidden: int = 32
     tie_tolerance: float = DEFAULT_TIE_TOLERANCE
@@ -333,6 +335,11 @@ class MOPO:
         order = np.random.default_rng(ctx.seed)
         optimiser = torch.optim.Adam(policy.parameters(), lr=p.lr)
         state = MOPOState(np.zeros(len(secondary)), np.zeros(len(secondary)))
+        if p.scalarise:
+            w = preference_weights(ctx.scalarisation, len(ctx.pack.objectives), self.name)
+            if w[primary] <= 0:
+                raise MethodError("MOPO: scalarise needs a positive weight on the primary")
+            state.lam = w[list(secondary)] / w[primary]
         need_thresholds = True
         for step in range(p.steps):
             if step and step % p.t0 == 0:
@@ -366,19 +373,28 @@ class MOPO:
             )
             state.estimates = tuple(round(float(v), 6) for v in weights @ q)
             state.lower_bounds = tuple(round(float(v), 6) for v in lower)
-            state.lam = dual_step(state.lam, lower, state.thresholds, p.dual_lr)
+            if not p.scalarise:
+                state.lam = dual_step(state.lam, lower, state.thresholds, p.dual_lr)
             loss = weighted_nll(
                 policy.logprob(owners, flat), torch.as_tensor(weights, dtype=torch.float32)
             )
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            if not math.isfinite(float(loss)):
-                raise MethodError(f"MOPO: the loss became {float(loss)} at step {step}")
+            if not math.isfinite(loss.item()):
+                raise MethodError(f"MOPO: the loss became {loss.item()} at step {step}")
         return policy, state
 
     def respond(self, ctx: RespondContext) -> list[Response]:
         return greedy_responses(self.name, self.policy, ctx)
+
+    def distribution(
+        self, item: Item, candidate_ids: Sequence[str], preference: Sequence[float]
+    ) -> np.ndarray:
+        """π_θ over ``candidate_ids`` of ``item`` (one trained policy per preference)."""
+        if self.policy is None:
+            raise MethodError("MOPO: distribution() called before train()")
+        return candidate_distribution(self.policy, item, candidate_ids)
 
 
 def _rates(prefs: ItemPreferences, sample: Sample) -> np.ndarray:
