@@ -45,7 +45,8 @@ class PolicySpec:
     ``kind`` "hf": ``model`` is a local path or hub id; ``gguf_file`` a GGUF file inside it (or
     an absolute path to one; ``model`` may then be empty); ``lora`` adds LoRA adapters (peft) of
     rank ``lora_rank`` and trains only them; ``max_new_tokens`` and ``temperature`` drive
-    sampling; ``dtype`` is "auto" (bfloat16 on cuda, float32 on cpu), "float32" or "bfloat16".
+    sampling; ``dtype`` is "auto" (float32; or "bfloat16" / "float16"); ``batch_size`` bounds
+    the sequences per forward / generate call.
     ``condition_dim`` is the width c of the condition rows (0: no conditions).
     ``device`` "auto" picks cuda when available for hf, and the cpu for the (tiny) pool policy.
     """
@@ -61,6 +62,7 @@ class PolicySpec:
     max_new_tokens: int = 64
     temperature: float = 1.0
     dtype: str = "auto"
+    batch_size: int = 16
     condition_dim: int = 0
     device: str = "auto"
 
@@ -69,8 +71,8 @@ class PolicySpec:
             raise MethodError(f"policy kind {self.kind!r} is not one of {POLICY_KINDS}")
         if self.kind == "pool" and self.arch not in POOL_ARCHS:
             raise MethodError(f"pool policy arch {self.arch!r} is not one of {POOL_ARCHS}")
-        if self.hidden < 1 or self.lora_rank < 1 or self.max_new_tokens < 1:
-            raise MethodError("policy hidden, lora_rank and max_new_tokens must be >= 1")
+        if min(self.hidden, self.lora_rank, self.max_new_tokens, self.batch_size) < 1:
+            raise MethodError("policy hidden, lora_rank, max_new_tokens, batch_size must be >= 1")
         if self.condition_dim < 0:
             raise MethodError(f"condition_dim must be >= 0, got {self.condition_dim}")
         if not self.temperature > 0:
