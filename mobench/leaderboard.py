@@ -33,7 +33,8 @@ def _row(record: RunRecord) -> dict[str, Any]:
         "compute_s": record.compute_seconds,
         "device": ",".join(sorted({p.device for p in record.compute})) or "cpu",
         "val_loss": record.training.get("val_loss", float("nan")),
-        "weights": record.training.get("learned_weights"),
+        # selectors learn objective weights; online methods report their final weights
+        "weights": record.training.get("learned_weights") or record.training.get("final_weights"),
     }
     for name in record.objectives:
         row[name] = record.metrics["means"][name]
@@ -138,9 +139,10 @@ def board_blocks(table: pd.DataFrame) -> list[tuple[str, list[str], list[list[st
 
 FOOTNOTE = (
     "HV: hypervolume of the selected responses' objective vectors (normalised to [0, 1], "
-    "reference point 0), pooled over each seed's test items; collapse: share of responses "
-    "that collapse@1 flags (docs/metrics.md); secs: compute seconds per seed; "
-    "w: the learned objective weights softmax(u); val loss: the best validation ranking loss. "
+    "against the pack's reference point), pooled over each seed's test items; collapse: share "
+    "of responses that collapse@1 flags (docs/metrics.md); secs: compute seconds per seed; "
+    "w: the learned objective weights softmax(u) (online methods: the final weights); "
+    "val loss: the best validation ranking loss. "
     "`kfoldK`: every item tested once across K folds; `split`: one 70/15/15 split per seed; "
     "`pack`: the pack's splits."
 )

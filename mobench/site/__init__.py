@@ -21,12 +21,14 @@ from mobench.site.html import (
     PREFERENCE_COLUMNS,
     RECORD_COLUMNS,
     front_rows,
+    method_summary,
     page,
     params_html,
     preference_rows,
     record_rows,
     slug,
     table_html,
+    training_html,
     versions_html,
 )
 from mobench.site.plots import plot_pack_fronts
@@ -131,6 +133,7 @@ def _method_page(
     body = [
         '<p><a href="../index.html">← leaderboard</a></p>',
         f"<h1>{escape(method)}</h1>",
+        f"<p>{escape(method_summary(method))}</p>",
     ]
     for config in sorted({f.config for f in fronts}):
         group = [f for f in fronts if f.config == config]
@@ -150,6 +153,8 @@ def _method_page(
             f"<ul>{summary}</ul>",
             "<h3>Hyper-parameters</h3>",
             params_html(first.params),
+            "<h3>Training report</h3>",
+            training_html(runs),
             "<h3>Versions</h3>",
             versions_html(runs),
             "<h3>Records behind each number</h3>",

@@ -19,6 +19,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .muted { color: #667; } .downloads a { margin-right: 1em; }
 figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 code { font-size: .92em; } nav a { margin-right: 1.2em; }
+.scroll { overflow-x: auto; max-width: 100%; }
 pre { background: #f6f8fa; padding: .6em; overflow-x: auto; }
 """
 

@@ -51,8 +51,8 @@ def table_html(
             cells.append(f"<td{attrs}>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f'<table class="sortable" id="{escape(ident)}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="scroll"><table class="sortable" id="{escape(ident)}"><thead><tr>{head}'
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -217,3 +217,34 @@ def record_rows(fronts: Sequence[SeedFront], links: Mapping[str, str]) -> list:
                 ]
             )
     return rows
+
+
+def training_html(records: Sequence[RunRecord]) -> str:
+    """The training reports' scalar entries: mean over the runs that report them (and range)."""
+    values: dict[str, list[float]] = {}
+    for record in records:
+        for key, value in record.training.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                values.setdefault(key, []).append(float(value))
+    if not values:
+        return '<p class="muted">no scalar training figures</p>'
+    rows = "".join(
+        f'<tr><th scope="row" class="text">{escape(k)}</th><td>{sum(v) / len(v):.6g}</td>'
+        f'<td class="muted">{min(v):.4g} – {max(v):.4g} over {len(v)} runs</td></tr>'
+        for k, v in sorted(values.items())
+    )
+    return f'<table class="training">{rows}</table>'
+
+
+def method_summary(method: str) -> str:
+    """The registered adapter's one-line summary ('' when it is not installed here)."""
+    from importlib.metadata import entry_points
+
+    from mobench.methods import ENTRY_POINT_GROUP
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP, name=method):
+        try:
+            return str(getattr(ep.load(), "summary", ""))
+        except Exception:  # a broken adapter does not stop the site
+            return ""
+    return ""
