@@ -48,7 +48,7 @@ from mobench.baselines.offline_common import (
 )
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
-from mobench.metrics import pareto_layers
+from mobench.metrics import pareto_layers, pareto_ranks
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, Sample
 
@@ -87,29 +87,33 @@ def top_layers(points: np.ndarray, layers: int, minimum: int) -> np.ndarray:
 
 
 def select_nearest(points: np.ndarray, omega: np.ndarray, k: int, layers: int) -> np.ndarray:
-    """The k responses of the top layers nearest to ω's ray, and any further ones as near as
-    the k-th (a tie at the boundary is not broken arbitrarily); ascending distance."""
+    """The k responses of the top layers nearest to ω's ray — at equal distance the better
+    Pareto layer first — and any further ones tied with the k-th on both (a tie at the
+    boundary is not broken arbitrarily)."""
     pts = np.asarray(points, float)
     pool = top_layers(pts, layers, k)
     r_min, r_max = pts.min(axis=0), pts.max(axis=0)
     dist = ray_distance(pts[pool], r_max, preference_target(omega, r_min, r_max))
-    return _smallest(pool, dist, k)
-
-
-def _smallest(pool: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
-    """``pool`` entries with the k smallest keys plus ties of the k-th (stable order)."""
-    order = np.lexsort((pool, key))
-    if len(order) <= k:
-        return pool[order]
-    bound = key[order[k - 1]] + 1e-12
-    return pool[order[key[order] <= bound]]
+    return _smallest(pool, dist, pareto_ranks(pts)[pool], k)
 
 
 def select_linear(points: np.ndarray, omega: np.ndarray, k: int, layers: int) -> np.ndarray:
-    """Ablation: the k responses of the top layers with the largest ω·r (ties at the k-th kept)."""
+    """Ablation: the k responses of the top layers with the largest ω·r (same tie rule)."""
     pts = np.asarray(points, float)
     pool = top_layers(pts, layers, k)
-    return _smallest(pool, -(pts[pool] @ np.asarray(omega, float)), k)
+    score = pts[pool] @ np.asarray(omega, float)
+    return _smallest(pool, -score, pareto_ranks(pts)[pool], k)
+
+
+def _smallest(pool: np.ndarray, key: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """``pool`` entries with the k smallest (key, rank), plus entries tied with the k-th."""
+    order = np.lexsort((pool, rank, key))
+    if len(order) <= k:
+        return pool[order]
+    last = order[k - 1]
+    tied = (np.abs(key - key[last]) <= 1e-12) & (rank == rank[last])
+    keep = list(order[:k]) + [i for i in order[k:] if tied[i]]
+    return pool[np.asarray(keep, dtype=np.int64)]
 
 
 def stage_preferences(m: int, lean: float) -> list[tuple[float, ...]]:

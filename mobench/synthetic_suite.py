@@ -46,6 +46,8 @@ variation distance between its learned arm distribution and the optimum.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -423,6 +425,52 @@ def suite_table(results: Sequence[SuiteResult]) -> str:
         values = " | ".join(f"{cell[m, s]:.3f}" if (m, s) in cell else "—" for s in structures)
         lines.append(f"| {m} | {values} |")
     return "\n".join(lines) + "\n"
+
+
+def write_suite_report(results: Sequence[SuiteResult], out: Path) -> tuple[Path, Path]:
+    """OUT/synthetic-suite.md (the distance table, MOPO's tolerance) and .json (every row)."""
+    out.mkdir(parents=True, exist_ok=True)
+    md, js = out / "synthetic-suite.md", out / "synthetic-suite.json"
+    within = [r.structure for r in results if r.method == "mopo" and r.distance <= MOPO_TOLERANCE]
+    mopo_rows = [r for r in results if r.method == "mopo"]
+    note = (
+        f"\nTotal-variation distance to the known optimum; MOPO tolerance {MOPO_TOLERANCE}: "
+        f"within on {len(within)} of {len(mopo_rows)} structures.\n"
+        if mopo_rows
+        else "\nTotal-variation distance to the known optimum.\n"
+    )
+    md.write_text("# Synthetic preference suite\n\n" + suite_table(results) + note, "utf-8")
+    payload = {"tolerance": MOPO_TOLERANCE, "rows": [dataclasses.asdict(r) for r in results]}
+    js.write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
+    return md, js
+
+
+def run_suite_command(
+    suite: str,
+    methods: Sequence[str],
+    seed: int,
+    pack_dirs: Sequence[Path],
+    out: Path,
+    as_json: bool,
+) -> None:
+    """``mobench run --suite synthetic``: run, print the table, write the report."""
+    import typer
+
+    from mobench.cli.output import emit_json
+    from mobench.errors import MobenchError
+
+    if suite != "synthetic":
+        raise MobenchError(f"unknown suite {suite!r}; the one suite is 'synthetic'")
+    chosen = [m for m in SUITE_METHODS if not methods or m.label in methods or m.method in methods]
+    if not chosen:
+        known = ", ".join(m.label for m in SUITE_METHODS)
+        raise MobenchError(f"--method names no preference method of the suite (known: {known})")
+    results = run_suite(chosen, STRUCTURES, seed, pack_dirs)
+    md, js = write_suite_report(results, out)
+    if as_json:
+        emit_json(json.loads(js.read_text("utf-8")))
+        return
+    typer.echo(md.read_text("utf-8"))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -84,6 +84,13 @@ def run(
     workers: int = typer.Option(
         1, "--workers", help="local executor: processes (1 = in this process, the default)."
     ),
+    suite: str = typer.Option(
+        "",
+        "--suite",
+        help="Run a method suite instead of the grid: 'synthetic' trains every preference "
+        "method (or those of --method) on the five synth-* structures and reports each one's "
+        "distance to the known optimum (OUT/synthetic-suite.{md,json}).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run methods × packs × preferences × seeds and build the leaderboard.
@@ -95,6 +102,12 @@ def run(
     """
     from mobench.cli.progress import RichProgress
     from mobench.leaderboard import leaderboard_table, write_leaderboard
+
+    if suite:
+        from mobench.synthetic_suite import run_suite_command
+
+        run_suite_command(suite, method, seed[0] if seed else 0, pack_dir, out, as_json)
+        return
 
     sources = {}
     for entry in source:
