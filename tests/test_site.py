@@ -22,6 +22,7 @@ import pytest
 from mobench.leaderboard import write_leaderboard
 from mobench.records import PhaseCompute, ResponseRecord, RunRecord, RunStore
 
+REPO = Path(__file__).resolve().parents[1]
 PREFS = ((1.0, 0.0), (0.5, 0.5), (0.0, 1.0))
 # method → (kind, per-preference mean vectors, compute seconds per run)
 METHODS: dict[str, tuple[str, tuple[tuple[float, float], ...], float]] = {
@@ -339,3 +340,47 @@ def test_screenshot_is_not_blank(browser: Browser, site: Path, tmp_path: Path) -
     assert len(colours) > 50  # text, table rules, the plot: not a blank page
     white = max((count for count, rgb in colours if rgb == (255, 255, 255)), default=0)
     assert white < 0.97 * image.width * image.height
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the committed leaderboard/ records (as `--published` does)."""
+    from mobench.cli.leaderboard_cmd import _load, published_stores
+
+    if not (REPO / "leaderboard").is_dir():
+        pytest.skip("no leaderboard/ in this checkout")
+    records, paths = _load(published_stores(REPO / "leaderboard"))
+    out = tmp_path_factory.mktemp("published")
+    write_leaderboard(records, out, ["html"], paths)
+    return out
+
+
+def test_committed_site_links_resolve() -> None:
+    index = REPO / "leaderboard" / "index.html"
+    if not index.is_file():
+        pytest.skip("no built leaderboard in this checkout")
+    for page in [index, *sorted((REPO / "leaderboard" / "methods").glob("*.html"))]:
+        missing = [str(t) for t in _local_targets(page) if not t.exists()]
+        assert not missing, f"{page.name} links to missing files {missing}"
+
+
+def test_published_site_in_the_browser(browser: Browser, published_site: Path) -> None:
+    browser.open(published_site / "index.html")
+    assert browser.errors() == []
+    images = browser.js("Array.from(document.images).map(i => i.naturalWidth)")
+    assert images and all(width > 0 for width in images)
+    table = browser.js("document.querySelector('table.sortable').id")
+    labels = browser.js(
+        f"Array.from(document.getElementById('{table}').tHead.rows[0].cells)"
+        ".map(c => c.textContent)"
+    )
+    column = labels.index("front HV")
+    browser.click(f"[id='{table}'] thead th:nth-child({column + 1})")
+    values = browser.js(
+        f"Array.from(document.getElementById('{table}').tBodies[0].rows)"
+        f".map(r => parseFloat(r.cells[{column}].getAttribute('data-value')))"
+    )
+    assert values == sorted(values) and len(values) >= 2
+    for page in sorted((published_site / "methods").glob("*.html")):
+        browser.open(page)
+        assert browser.errors() == [], page.name
