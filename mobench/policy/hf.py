@@ -189,7 +189,10 @@ class HFPolicy:
             raise MethodError(f"sample: n must be >= 1, got {n}")
         prompts = self.prompts(items, conditions)
         seed = int(torch.randint(0, 2**62, (1,), generator=generator))
-        devices = [self._device] if self._device.type == "cuda" else []
+        devices: list[int] = []
+        if self._device.type == "cuda":
+            index = self._device.index
+            devices = [torch.cuda.current_device() if index is None else index]
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
             texts = self._generate([p for p in prompts for _ in range(n)], sample=True)
