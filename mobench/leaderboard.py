@@ -60,7 +60,7 @@ def leaderboard_table(records: Sequence[RunRecord]) -> pd.DataFrame:
     grouped = frame.groupby(keys, sort=False)
     table = grouped.agg(
         hv_mean=("hv", "mean"),
-        hv_std=("hv", lambda s: float(s.std(ddof=0))),
+        hv_std=("hv", lambda s: round(float(s.std(ddof=0)), 12)),  # no float noise
         seeds=("seed", "nunique"),
         training_pairs=("training_pairs", "mean"),
         compute_s=("compute_s", "mean"),
