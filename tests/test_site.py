@@ -51,7 +51,15 @@ def toy_record(method: str, seed: int, i: int) -> RunRecord:
         protocol="pack",
         responses=(ResponseRecord("i1", None, (a, b), ""),),
         metrics={"hypervolume": a * b, "means": {"helpful": a, "harmless": b}, "collapse@1": 0.0},
-        training={"steps_to_final_front": 12} if kind == "online" else {},
+        training=(
+            {
+                "steps_to_final_front": 12,
+                "eval_steps": [0.0, 10.0],
+                "val_means": [[a / 2, b / 2], [a, b]],
+            }
+            if kind == "online"
+            else {}
+        ),
         compute=(PhaseCompute("train", seconds, "cpu"),),
         sandbox={},
         environment={"mobench": "0.1.0", "python": "3.11", "packages": {"torch": "2.13.0"}},
@@ -118,6 +126,23 @@ def test_site_files_and_links(site: Path) -> None:
     assert json.loads((site / "data" / "toy_v1.json").read_text())[0]["kind"] == "online"
     page = (site / "methods" / "alpha.html").read_text()
     assert "<code>0.1</code>" in page and "package torch" in page and ">online<" in page
+
+
+def test_training_trajectory_by_hand(site: Path) -> None:
+    from mobench.fronts import seed_fronts
+    from mobench.site.plots import front_trajectory
+
+    records = [toy_record(m, s, i) for m in METHODS for s in (0, 1) for i in range(3)]
+    fronts = {(f.method, f.seed): f for f in seed_fronts(records)}
+    steps, hv = front_trajectory(fronts["alpha", 0])
+    # step 10: alpha's seed-0 front, HV 0.37 (see METHODS); step 0: every point halved, so
+    # every rectangle a quarter: 0.37 / 4 = 0.0925
+    assert steps.tolist() == [0.0, 10.0]
+    assert hv.tolist() == pytest.approx([0.0925, 0.37])
+    assert front_trajectory(fronts["beta", 0]) is None  # a selector reports no trajectory
+    assert (site / "img" / f"training-alpha-{fronts['alpha', 0].config}.png").is_file()
+    assert "training-alpha-" in (site / "methods" / "alpha.html").read_text()
+    assert "<h3>Training</h3>" not in (site / "methods" / "beta.html").read_text()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +349,8 @@ def test_method_page_loads(browser: Browser, site: Path) -> None:
     browser.open(site / "methods" / "alpha.html")
     links = browser.js("Array.from(document.querySelectorAll('a[href$=\".json\"]')).length")
     assert links == 6
+    widths = browser.js("Array.from(document.images).map(i => i.naturalWidth)")
+    assert len(widths) == 1 and widths[0] > 0  # the training plot
     assert browser.errors() == []
 
 

@@ -31,7 +31,7 @@ from mobench.site.html import (
     training_html,
     versions_html,
 )
-from mobench.site.plots import plot_pack_fronts
+from mobench.site.plots import plot_pack_fronts, plot_training
 
 
 def _objective_columns(block: pd.DataFrame, objectives: Sequence[str]) -> list[str]:
@@ -124,7 +124,23 @@ def _index(records: Sequence[RunRecord], fronts: pd.DataFrame, preferences: pd.D
     return page("mobench leaderboard", "\n".join(body))
 
 
+def training_figure(
+    out_dir: Path, method: str, config: str, fronts: Sequence[SeedFront]
+) -> list[str]:
+    """The validation-front-HV-per-step plot of one configuration ([] without trajectories)."""
+    name = f"training-{slug(method)}-{config}.png"
+    if not plot_training(fronts, out_dir / "img" / name):
+        return []
+    return [
+        "<h3>Training</h3>",
+        f'<figure><img src="../img/{escape(name)}" alt="validation front HV per step">'
+        "<figcaption>Validation front HV (the preference runs' validation mean vectors) per "
+        "training step, mean over seeds.</figcaption></figure>",
+    ]
+
+
 def _method_page(
+    out_dir: Path,
     method: str,
     fronts: Sequence[SeedFront],
     table: pd.DataFrame,
@@ -151,6 +167,7 @@ def _method_page(
             f"<p>kind <b>{escape(first.method_kind)}</b> · version "
             f"{escape(first.method_version)} · {len(runs)} run records</p>",
             f"<ul>{summary}</ul>",
+            *training_figure(out_dir, method, config, group),
             "<h3>Hyper-parameters</h3>",
             params_html(first.params),
             "<h3>Training report</h3>",
@@ -209,6 +226,7 @@ def write_site(
     for method in sorted({r.method for r in records}):
         path = methods_dir / f"{slug(method)}.html"
         fronts = [f for f in fronts_by_seed if f.method == method]
-        path.write_text(_method_page(method, fronts, table, links), encoding="utf-8")
+        path.write_text(_method_page(out_dir, method, fronts, table, links), encoding="utf-8")
         written.append(path)
+    written += sorted((out_dir / "img").glob("training-*.png"))
     return written

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from mobench.fronts import SeedFront
+from mobench.metrics import hypervolume
 
 
 def entry_label(method: str, config: str, configs_of_method: int) -> str:
@@ -75,9 +76,64 @@ def plot_pack_fronts(fronts: Sequence[SeedFront], objectives: Sequence[str], pat
                 )
             ax.set_xlabel(objectives[i])
             ax.set_ylabel(objectives[j])
-            ax.set_title(f"protocol {protocol}", fontsize=9)
+            ax.set_title(f"{fronts[0].pack} · protocol {protocol}", fontsize=9)
             ax.grid(alpha=0.3)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def front_trajectory(front: SeedFront) -> tuple[np.ndarray, np.ndarray] | None:
+    """Validation front HV per evaluation step of one seed's front: at each step, the HV of
+    the preference runs' validation mean vectors (training reports' ``eval_steps`` and
+    ``val_means``); None when the runs do not report a common trajectory."""
+    steps = front.records[0].training.get("eval_steps")
+    if not isinstance(steps, list) or not steps:
+        return None
+    per_run = []
+    for record in front.records:
+        means = record.training.get("val_means")
+        if record.training.get("eval_steps") != steps or not isinstance(means, list):
+            return None
+        try:
+            arr = np.asarray(means, dtype=float)
+        except (TypeError, ValueError):
+            return None
+        if arr.shape != (len(steps), len(record.objectives)) or not np.all(np.isfinite(arr)):
+            return None
+        per_run.append(arr)
+    stacked = np.stack(per_run, axis=1)  # (steps, preferences, m)
+    hv = np.array([hypervolume(stacked[t], front.reference_point) for t in range(len(steps))])
+    return np.asarray(steps, dtype=float), hv
+
+
+def plot_training(fronts: Sequence[SeedFront], path: Path) -> bool:
+    """Validation front HV against training step, one line per (pack, protocol) (mean over
+    seeds that share the evaluation steps); False, writing nothing, without trajectories."""
+    lines: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = {}
+    for front in fronts:
+        trajectory = front_trajectory(front)
+        if trajectory is not None:
+            lines.setdefault((front.pack, front.protocol), []).append(trajectory)
+    if not lines:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), layout="constrained")
+    for (pack, protocol), runs in sorted(lines.items()):
+        steps = runs[0][0]
+        same = [hv for s, hv in runs if s.shape == steps.shape and np.array_equal(s, steps)]
+        ax.plot(
+            steps, np.mean(same, axis=0), marker="o", markersize=3, label=f"{pack} · {protocol}"
+        )
+    ax.set_xlabel("training step")
+    ax.set_ylabel("validation front HV")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True
