@@ -149,6 +149,7 @@ class DRWHypervolume(OnlineMethod):
     name: ClassVar[str] = "drw-hv"
     summary: ClassVar[str] = "dynamic reward weighting: reward × (0.5 + 1.5·tanh ΔHV) of val point"
     Params: ClassVar[type] = DRWHypervolumeParams
+    _state: OnlineState  # the last training's state (its buffer and multipliers go in the report)
 
     def init_state(self, ctx: TrainContext, policy: Any) -> OnlineState:
         state = super().init_state(ctx, policy)

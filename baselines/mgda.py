@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
+from mobench.baselines.drw import objective_gradients
 from mobench.errors import MethodError
 from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, pg_loss
 
@@ -141,8 +142,6 @@ class MGDAUB(OnlineMethod):
     Params: ClassVar[type] = MGDAUBParams
 
     def loss(self, batch: Batch, state: OnlineState) -> torch.Tensor:
-        from mobench.baselines.drw import objective_gradients
-
         pref = np.asarray(state.ctx.scalarisation, dtype=float)
         if state.extras.get("mgda_step") != state.step:
             keep = np.flatnonzero(pref > 0)
