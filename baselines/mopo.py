@@ -63,6 +63,7 @@ from mobench.baselines.offline_common import (
     greedy_responses,
     pool_spec,
     preference_weights,
+    single_thread,
     trainable_items,
 )
 from mobench.errors import MethodError
@@ -293,6 +294,10 @@ class MOPO:
         return primary, [k for k in range(m) if k != primary]
 
     def train(self, ctx: TrainContext) -> TrainReport:
+        with single_thread():
+            return self._train(ctx)
+
+    def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
         timer = PhaseTimer()
         m = len(ctx.pack.objectives)

@@ -42,6 +42,18 @@ class PhaseTimer:
         return out
 
 
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """One torch intra-op thread (the tiny pool-policy tensors are slower with more, and the
+    result does not depend on the host's core count); the previous count is restored."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def trainable_items(ctx: TrainContext, who: str, minimum: int = 2) -> tuple[Item, ...]:
     """Train items with at least ``minimum`` scored candidates; a clear error when none."""
     items = tuple(i for i in ctx.train if len(ctx.pool.candidates.get(i.id, ())) >= minimum)
@@ -95,6 +107,10 @@ def greedy_responses(
         raise MethodError(f"{who}: respond() called before train()")
     if not ctx.items:
         return []
+    if policy.spec.kind == "pool":
+        for item in ctx.items:
+            if not ctx.candidates.get(item.id):
+                raise MethodError(f"{who}: item {item.id!r} has no candidates to choose from")
     conds = None if conditions is None else np.repeat(conditions[None], len(ctx.items), axis=0)
     picks = policy.greedy(list(ctx.items), conds)
     return [Response(s.item_id, s.text, s.candidate_id) for s in picks]

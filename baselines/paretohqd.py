@@ -44,6 +44,7 @@ from mobench.baselines.offline_common import (
     greedy_responses,
     pool_spec,
     preference_weights,
+    single_thread,
     trainable_items,
 )
 from mobench.errors import MethodError
@@ -275,6 +276,10 @@ class ParetoHqD:
         return chooser(vectors, omega, k, self.params.layers)
 
     def train(self, ctx: TrainContext) -> TrainReport:
+        with single_thread():
+            return self._train(ctx)
+
+    def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
         timer = PhaseTimer()
         m = len(ctx.pack.objectives)

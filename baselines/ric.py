@@ -33,6 +33,7 @@ from mobench.baselines.offline_common import (
     greedy_responses,
     pool_spec,
     preference_weights,
+    single_thread,
     trainable_items,
 )
 from mobench.errors import MethodError
@@ -57,7 +58,9 @@ def conditional_nll(logp: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class RiCParams:
-    steps: int = 60
+    """Conditional SFT (full batch, Adam) on the pool policy with the condition as input."""
+
+    steps: int = 40
     lr: float = 0.05
     arch: str = "mlp"
     hidden: int = 32
@@ -90,6 +93,10 @@ class RiC:
         return bool(pack.candidates) and len(pack.objectives) >= 2
 
     def train(self, ctx: TrainContext) -> TrainReport:
+        with single_thread():
+            return self._train(ctx)
+
+    def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
         timer = PhaseTimer()
         m = len(ctx.pack.objectives)
