@@ -68,10 +68,14 @@ def plot_pack_fronts(fronts: Sequence[SeedFront], objectives: Sequence[str], pat
                     mean[order, i],
                     mean[order, j],
                     marker=markers[k % len(markers)],
-                    markersize=7,
+                    # later entries smaller and on top, so coinciding fronts stay visible
+                    markersize=max(3.5, 9.0 - 1.2 * k),
+                    zorder=3 + k,
+                    alpha=0.9,
                     linewidth=1.2,
                     color=colours[method, config],
-                    markeredgecolor="black",
+                    markerfacecolor="none",  # hollow: coinciding points of methods show
+                    markeredgewidth=1.8,
                     label=entry_label(method, config, per_method[method]),
                 )
             ax.set_xlabel(objectives[i])
