@@ -124,6 +124,11 @@ def test_site_files_and_links(site: Path) -> None:
     assert len(csv_rows) == 1 + len(METHODS)
     assert csv_rows[1].startswith("toy@1,pack,1,alpha,")  # ranked by front HV
     assert json.loads((site / "data" / "toy_v1.json").read_text())[0]["kind"] == "online"
+    fronts = json.loads((site / "data" / "toy_v1-fronts.json").read_text())
+    assert len(fronts) == len(METHODS) * 2  # one per method and seed
+    alpha0 = next(f for f in fronts if (f["method"], f["seed"]) == ("alpha", 0))
+    assert alpha0["hypervolume"] == pytest.approx(0.37)  # see METHODS
+    assert [p["means"] for p in alpha0["points"]] == [[0.8, 0.2], [0.5, 0.5], [0.2, 0.8]]
     page = (site / "methods" / "alpha.html").read_text()
     assert "<code>0.1</code>" in page and "package torch" in page and ">online<" in page
 

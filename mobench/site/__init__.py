@@ -4,6 +4,7 @@ versions and links to the records behind each number). Plain files, no server.""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from html import escape
@@ -57,7 +58,8 @@ def _pack_section(
         f"<code>{escape(records[0].pack_sha256[:16])}…</code></p>",
         f'<p class="downloads">Download: <a href="data/{ident}.csv" download>CSV</a>'
         f'<a href="data/{ident}.json">JSON</a>'
-        f'<a href="data/{ident}-preferences.csv" download>per-preference CSV</a></p>',
+        f'<a href="data/{ident}-preferences.csv" download>per-preference CSV</a>'
+        f'<a href="data/{ident}-fronts.json">per-seed fronts (JSON)</a></p>',
     ]
     for protocol, block in fronts.groupby("protocol", sort=False):
         cols = _objective_columns(block, objectives)
@@ -182,6 +184,28 @@ def _method_page(
     return page(f"{method} — mobench leaderboard", "\n".join(body))
 
 
+def fronts_json(fronts: Sequence[SeedFront]) -> str:
+    """Every per-seed front: its points (one per preference), HV and the records behind it."""
+    rows = [
+        {
+            "pack": f.pack,
+            "protocol": f.protocol,
+            "method": f.method,
+            "config": f.config,
+            "seed": f.seed,
+            "objectives": list(f.records[0].objectives),
+            "reference_point": f.reference_point.tolist(),
+            "hypervolume": f.hypervolume,
+            "points": [
+                {"preference": list(r.preference), "means": p.tolist(), "run_key": r.run_key}
+                for r, p in zip(f.records, f.points, strict=True)
+            ],
+        }
+        for f in fronts
+    ]
+    return json.dumps(rows, indent=1) + "\n"
+
+
 def write_site(
     records: Sequence[RunRecord], out_dir: Path, record_paths: Mapping[str, Path]
 ) -> list[Path]:
@@ -206,6 +230,10 @@ def write_site(
                 preferences[preferences["pack"] == pack]
                 .dropna(axis=1, how="all")
                 .to_csv(index=False, float_format="%.6g"),
+            ),
+            (
+                out_dir / "data" / f"{ident}-fronts.json",
+                fronts_json([f for f in fronts_by_seed if f.pack == pack]),
             ),
         ):
             path.write_text(text, encoding="utf-8")
