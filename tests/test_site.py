@@ -174,6 +174,7 @@ class Browser:
                 "--headless=new",
                 "--no-sandbox",  # root in CI; the page is our own static file
                 "--disable-gpu",
+                "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
                 "--no-first-run",
                 "--no-default-browser-check",
                 "--disable-extensions",
