@@ -39,6 +39,7 @@ TAIL_COLUMNS = (
     "device",
     "seeds",
     "preferences",
+    "complete",
     "steps_to_final_front",
     "records",
 )
@@ -170,6 +171,7 @@ def front_table(records: Sequence[RunRecord]) -> pd.DataFrame:
     for (pack, protocol, method, config), group in entries.items():
         runs = [r for f in group for r in f.records]
         first = runs[0]
+        prefs = {r.preference for r in runs}
         hvs = [f.hypervolume for f in group]
         response_hvs = [float(r.metrics["hypervolume"]) for r in runs]
         collapse = [float(r.metrics.get("collapse@1", math.nan)) for r in runs]
@@ -195,7 +197,10 @@ def front_table(records: Sequence[RunRecord]) -> pd.DataFrame:
                 "gpu_hours": float(np.mean([f.gpu_hours for f in group])),
                 "device": ",".join(sorted({p.device for r in runs for p in r.compute})) or "cpu",
                 "seeds": len(group),
-                "preferences": max(len(f.records) for f in group),
+                "preferences": len(prefs),
+                # every seed's front has every preference run (else a front is partial, e.g.
+                # an interrupted grid, and its HV understates the method)
+                "complete": all({r.preference for r in f.records} == prefs for f in group),
                 "steps_to_final_front": _nanmean([steps_to_final_front(r) for r in runs]),
                 "records": len(runs),
             }

@@ -179,7 +179,7 @@ def front_cells(data: dict[str, Any], objective_cols: list[str]) -> list[str]:
         f"{gpu:.4f}" if gpu > 0 else "–",
         data["device"],
         str(data["seeds"]),
-        str(data["preferences"]),
+        str(data["preferences"]) + ("" if data["complete"] else " (partial)"),
         _num(data["steps_to_final_front"], ".0f"),
         data["config"],
     ]
@@ -202,7 +202,8 @@ FRONT_FOOTNOTE = (
     "response HV: each run's hypervolume of its individual responses, mean ± std over runs; "
     "objective columns: mean over runs; collapse: share of responses collapse@1 flags; secs: "
     "compute seconds of every phase of the front's runs, per seed; GPU-h: the part that ran on "
-    "a GPU, in hours; prefs: preferences in the front; steps: training steps to reach the "
+    "a GPU, in hours; prefs: preferences in the front (partial: some seed lacks a "
+    "preference run); steps: training steps to reach the "
     "final front (online methods); config: hash of the method version and hyper-parameters."
 )
 

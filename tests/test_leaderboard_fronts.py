@@ -10,7 +10,7 @@ import pytest
 
 from mobench.errors import MobenchError
 from mobench.fronts import config_id, front_table, seed_fronts
-from mobench.leaderboard import to_markdown, write_leaderboard
+from mobench.leaderboard import leaderboard_table, to_markdown, write_leaderboard
 from mobench.records import PhaseCompute, ResponseRecord, RunRecord, RunStore
 
 PREFS = ((1.0, 0.0), (0.5, 0.5), (0.0, 1.0))
@@ -184,3 +184,13 @@ def test_store_roundtrip_keeps_paths(tmp_path: Path) -> None:
     pairs = list(store.iter_with_paths())
     assert len(pairs) == 12 and all(p.is_file() for p, _ in pairs)
     assert front_table([r for _, r in pairs]).iloc[0]["front_hv_mean"] == pytest.approx(0.33)
+
+
+def test_partial_fronts_are_flagged() -> None:
+    records = [r for r in toy_records() if not (r.method == "alpha" and r.seed == 1)]
+    records += [r for r in toy_records() if r.method == "alpha" and r.seed == 1][:2]
+    table = front_table(records).set_index("method")
+    assert table.loc["alpha", "preferences"] == 3 and not table.loc["alpha", "complete"]
+    assert table.loc["beta", "complete"]
+    md = to_markdown(leaderboard_table(records), front_table(records))
+    assert "| 3 (partial) |" in md

@@ -112,7 +112,7 @@ def front_rows(block: pd.DataFrame, objective_cols: Sequence[str], link_prefix: 
                 num_cell(gpu if gpu > 0 else math.nan, ".4f"),
                 text_cell(data["device"]),
                 num_cell(data["seeds"], "d"),
-                num_cell(data["preferences"], "d"),
+                num_cell(data["preferences"], "d", "" if data["complete"] else " (partial)"),
                 num_cell(data["steps_to_final_front"], ".0f"),
                 text_cell(data["config"]),
             ]
