@@ -98,6 +98,8 @@ def run_check(
     from mobench.methods import ScoredPool, TrainContext, get_method
     from mobench.objectives.base import ScoringEnv
     from mobench.pack_index import open_pack
+    from mobench.policy import PolicySpec
+    from mobench.policy.hf import load_model
     from mobench.runner import _text_scorer
 
     pack = open_pack("math-synth")
@@ -109,6 +111,12 @@ def run_check(
         start = time.perf_counter()
         folder = build_model_folder(model, Path(tmp))
         log(f"built the random {model} model in {time.perf_counter() - start:.1f} s")
+        # warm-up outside the timings: the model's first load from disk (cached for every
+        # method), the CUDA context, and the math scorers' worker processes
+        load_model(PolicySpec(kind="hf", model=str(folder)))
+        if torch.cuda.is_available():
+            torch.zeros(1, device="cuda")
+        score_texts(list(val[:1]), ["\\boxed{0}"])
         overrides = {
             "policy": "hf",
             "model": str(folder),
