@@ -132,65 +132,53 @@ def test_v1_with_another_reference_point_is_refused() -> None:
         migrate(old, "old.json")
 
 
-def test_migrate_on_disk_via_the_cli(tmp_path: Path) -> None:
-    import subprocess
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the ``mobench`` console entry point in process: (exit code, stdout, stderr)."""
+    from mobench.cli import main
 
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_migrate_on_disk_via_the_cli(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     target = tmp_path / "runs" / "records" / "coding24_v1"
     target.mkdir(parents=True)
     for src in PUBLISHED[:3] or [pytest.skip("no committed records")]:
         (target / src.name).write_text(json.dumps(_as_v1(json.loads(src.read_text()))))
-    out = subprocess.run(
-        ["mobench", "leaderboard", "migrate", str(tmp_path / "runs"), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    assert len(json.loads(out.stdout)["migrated"]) == 3
+    code, out, err = _cli(capsys, "leaderboard", "migrate", "runs", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["migrated"]) == 3
     for path in target.iterdir():
         assert json.loads(path.read_text())["schema_version"] == SCHEMA_VERSION
         assert migrate_file(path) is False  # already current
     broken = target / "broken.json"
     broken.write_text(json.dumps({**_as_v1(_committed()), "seed": "x"}))
-    out = subprocess.run(
-        ["mobench", "leaderboard", "migrate", str(tmp_path / "runs")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert out.returncode == 2
-    assert "broken.json: field 'seed' must be an integer" in out.stderr.replace("\n", "")
+    code, out, err = _cli(capsys, "leaderboard", "migrate", "runs")
+    assert code == 2
+    assert "broken.json: field 'seed' must be an integer" in err.replace("\n", "")
 
 
-def test_published_build_is_one_command(tmp_path: Path) -> None:
+def test_published_build_is_one_command(tmp_path: Path, capsys, monkeypatch) -> None:
     """`mobench leaderboard build --published` migrates and rebuilds a copy of leaderboard/."""
-    import subprocess
-
     _committed()
     root = tmp_path / "leaderboard"
     shutil.copytree(REPO / "leaderboard" / "coding24" / "records", root / "coding24" / "records")
     first = next((root / "coding24" / "records").rglob("*.json"))
     first.write_text(json.dumps(_as_v1(json.loads(first.read_text()))))
-    out = subprocess.run(
-        ["mobench", "leaderboard", "build", "--published", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _cli(capsys, "leaderboard", "build", "--published", "--json")
+    assert code == 0, err
+    result = json.loads(out)
     assert result["migrated"] == [str(Path("leaderboard") / first.relative_to(root))]
     for name in ("index.html", "leaderboard.md", "leaderboard.csv", "leaderboard.json"):
         assert (root / name).is_file()
     assert (root / "methods" / "oracle.html").is_file()
-    missing = subprocess.run(
-        ["mobench", "leaderboard", "build", "--published"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path / "leaderboard",
-        check=False,
-    )
-    assert missing.returncode == 2 and "no published leaderboard" in missing.stderr
+    monkeypatch.chdir(root)
+    code, out, err = _cli(capsys, "leaderboard", "build", "--published")
+    assert code == 2 and "no published leaderboard" in err
