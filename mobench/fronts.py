@@ -224,3 +224,34 @@ def pack_objectives(records: Sequence[RunRecord], pack: str) -> tuple[str, ...]:
         if record.pack == pack:
             return record.objectives
     return ()
+
+
+def summary_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Methods across packs, per protocol (the layout of the ParetoHqD paper's main table):
+    for each pack, a method's best configuration's front HV, collapse rate and compute
+    seconds, and its mean rank over the packs it ran on (rank among methods by front HV)."""
+    if table.empty:
+        return pd.DataFrame(columns=["protocol", "method", "kind", "mean_rank", "packs"])
+    best = table.sort_values("rank").drop_duplicates(["pack", "protocol", "method"]).copy()
+    best["method_rank"] = best.groupby(["pack", "protocol"])["front_hv_mean"].rank(
+        ascending=False, method="min"
+    )
+    packs = sorted(best["pack"].unique())
+    rows = []
+    for (protocol, method), group in best.groupby(["protocol", "method"], sort=True):
+        row: dict[str, Any] = {
+            "protocol": protocol,
+            "method": method,
+            "kind": group["kind"].iloc[0],
+            "mean_rank": float(group["method_rank"].mean()),
+            "packs": len(group),
+        }
+        by_pack = {r.pack: r for r in group.itertuples()}
+        for pack in packs:
+            hit = by_pack.get(pack)
+            row[f"{pack} HV"] = hit.front_hv_mean if hit else math.nan
+            row[f"{pack} collapse"] = hit.collapse if hit else math.nan
+            row[f"{pack} secs"] = hit.compute_s if hit else math.nan
+        rows.append(row)
+    out = pd.DataFrame(rows).sort_values(["protocol", "mean_rank", "method"])
+    return out.reset_index(drop=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from mobench.fronts import front_table
+from mobench.fronts import front_table, summary_table
 from mobench.records import RunRecord
 
 FORMATS = ("md", "csv", "json", "png", "html")
@@ -208,6 +208,33 @@ FRONT_FOOTNOTE = (
 )
 
 
+def summary_blocks(fronts: pd.DataFrame) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The across-packs summary as (title, header, rows) blocks, one per protocol; empty when
+    the fronts cover a single pack (its front table says it all)."""
+    if fronts.empty or fronts["pack"].nunique() < 2:
+        return []
+    summary = summary_table(fronts)
+    blocks = []
+    for protocol, block in summary.groupby("protocol", sort=False):
+        packs = [c[: -len(" HV")] for c in block.columns if c.endswith(" HV")]
+        packs = [p for p in packs if block[f"{p} HV"].notna().any()]
+        header = ["method", "kind", "mean rank"]
+        for pack in packs:
+            header += [f"{pack} HV", "collapse", "secs"]
+        rows = []
+        for data in block.to_dict(orient="records"):
+            cells = [data["method"], data["kind"], f"{data['mean_rank']:.1f}"]
+            for pack in packs:
+                cells += [
+                    _num(data[f"{pack} HV"], ".4f"),
+                    _num(data[f"{pack} collapse"], ".3f"),
+                    _num(data[f"{pack} secs"], ".1f"),
+                ]
+            rows.append(cells)
+        blocks.append((f"All packs — protocol `{protocol}`", header, rows))
+    return blocks
+
+
 def to_markdown(table: pd.DataFrame, fronts: pd.DataFrame | None = None) -> str:
     """Markdown: the front tables per (pack, protocol) when given, then one per-preference
     table per (pack, protocol, preference) block, methods ranked by HV."""
@@ -215,7 +242,7 @@ def to_markdown(table: pd.DataFrame, fronts: pd.DataFrame | None = None) -> str:
         return "_No run records yet: run `mobench run` first._\n"
     out = ["# mobench leaderboard", ""]
     if fronts is not None and not fronts.empty:
-        for title, header, rows in front_blocks(fronts):
+        for title, header, rows in summary_blocks(fronts) + front_blocks(fronts):
             out += [f"## {title}", "", "| " + " | ".join(header) + " |"]
             out += ["|" + "---|" * len(header)]
             out += ["| " + " | ".join(row) + " |" for row in rows]

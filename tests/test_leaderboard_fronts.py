@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mobench.errors import MobenchError
-from mobench.fronts import config_id, front_table, seed_fronts
+from mobench.fronts import config_id, front_table, seed_fronts, summary_table
 from mobench.leaderboard import leaderboard_table, to_markdown, write_leaderboard
 from mobench.records import PhaseCompute, ResponseRecord, RunRecord, RunStore
 
@@ -31,7 +31,7 @@ def make_record(
 ) -> RunRecord:
     """A record with one response whose objective vector is ``mean`` (so HV = product)."""
     return RunRecord(
-        run_key=f"{method}-{seed}-{pref}-{json.dumps(params, sort_keys=True)}",
+        run_key=f"{pack}-{method}-{seed}-{pref}-{json.dumps(params, sort_keys=True)}",
         method=method,
         method_version="1",
         params=params or {"lr": 0.1},
@@ -194,3 +194,25 @@ def test_partial_fronts_are_flagged() -> None:
     assert table.loc["beta", "complete"]
     md = to_markdown(leaderboard_table(records), front_table(records))
     assert "| 3 (partial) |" in md
+
+
+def test_summary_across_packs() -> None:
+    other = [
+        RunRecord(**{**r.__dict__, "pack": "toy2@1", "run_key": r.run_key + "-2"})
+        for r in toy_records()
+        if r.method == "beta"
+    ] + [  # alpha on toy2 is worse than beta there: one point (0.4, 0.4) → HV 0.16 < 0.25
+        make_record("alpha", 0, pref, (0.4, 0.4), pack="toy2@1") for pref in PREFS
+    ]
+    fronts = front_table(toy_records() + other)
+    summary = summary_table(fronts).set_index("method")
+    # alpha: rank 1 on toy, 2 on toy2 → 1.5; beta: 2 and 1 → 1.5
+    assert summary.loc["alpha", "mean_rank"] == 1.5 and summary.loc["beta", "mean_rank"] == 1.5
+    assert summary.loc["alpha", "toy@1 HV"] == pytest.approx(0.33)
+    assert summary.loc["alpha", "toy2@1 HV"] == pytest.approx(0.16)
+    assert summary.loc["beta", "toy2@1 secs"] == pytest.approx(3.0)
+    md = to_markdown(leaderboard_table(toy_records() + other), fronts)
+    assert "## All packs — protocol `pack`" in md
+    assert "| alpha | online | 1.5 | 0.1600 | 0.000 | 3.0 | 0.3300 | 0.250 | 114.0 |" in md
+    single = to_markdown(leaderboard_table(toy_records()), front_table(toy_records()))
+    assert "All packs" not in single  # one pack: its front table says it all

@@ -376,6 +376,27 @@ def test_screenshot_is_not_blank(browser: Browser, site: Path, tmp_path: Path) -
 
 
 @pytest.fixture(scope="module")
+def two_pack_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The toy records on two packs (the second a copy), so the index has a summary table."""
+    records = [toy_record(m, s, i) for m in METHODS for s in (0, 1) for i in range(3)]
+    second = [
+        RunRecord(**{**r.__dict__, "pack": "toy2@1", "run_key": r.run_key + "-2"}) for r in records
+    ]
+    out = tmp_path_factory.mktemp("two")
+    write_leaderboard(records + second, out, ["html"])
+    return out
+
+
+def test_two_pack_site_has_a_summary(browser: Browser, two_pack_site: Path) -> None:
+    html = (two_pack_site / "index.html").read_text()
+    assert '<section id="summary">' in html and ">toy2@1 HV</th>" in html
+    browser.open(two_pack_site / "index.html")
+    assert browser.errors() == []
+    assert browser.js("document.querySelectorAll('#summary table.sortable').length") == 1
+    assert browser.js("document.images.length") == 2  # a front plot per pack
+
+
+@pytest.fixture(scope="module")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from the committed leaderboard/ records (as `--published` does)."""
     from mobench.cli.leaderboard_cmd import _load, published_stores

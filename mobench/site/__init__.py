@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mobench.fronts import SeedFront, front_table, pack_objectives, seed_fronts
+from mobench.fronts import SeedFront, front_table, pack_objectives, seed_fronts, summary_table
 from mobench.leaderboard import FOOTNOTE, FRONT_FOOTNOTE, front_columns, leaderboard_table
 from mobench.leaderboard import table_json as _table_json
 from mobench.records import RunRecord
@@ -28,6 +28,7 @@ from mobench.site.html import (
     preference_rows,
     record_rows,
     slug,
+    summary_section,
     table_html,
     training_html,
     versions_html,
@@ -118,6 +119,7 @@ def _index(records: Sequence[RunRecord], fronts: pd.DataFrame, preferences: pd.D
         '<a href="leaderboard.csv" download>CSV</a> · <a href="leaderboard.json">JSON</a></p>',
         f"<nav>Packs: {nav}</nav>",
         f"<nav>Methods: {method_links}</nav>",
+        summary_section(summary_table(fronts)),
         *sections,
         f'<footer><p class="muted">{escape(FRONT_FOOTNOTE)}</p>'
         f'<p class="muted">Per preference: {escape(FOOTNOTE)}</p>'

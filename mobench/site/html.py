@@ -248,3 +248,43 @@ def method_summary(method: str) -> str:
         except Exception:  # a broken adapter does not stop the site
             return ""
     return ""
+
+
+def summary_section(summary: pd.DataFrame) -> str:
+    """Methods across packs, one sortable table per protocol ('' for a single pack)."""
+    if summary.empty:
+        return ""
+    parts = [
+        '<section id="summary"><h2>All packs</h2>',
+        '<p class="muted">Each method\'s best configuration per pack: front HV, collapse rate '
+        "and compute seconds side by side; mean rank: its rank by front HV, averaged over the "
+        "packs it ran on.</p>",
+    ]
+    for protocol, block in summary.groupby("protocol", sort=False):
+        packs = [c[: -len(" HV")] for c in block.columns if c.endswith(" HV")]
+        packs = [p for p in packs if block[f"{p} HV"].notna().any()]
+        if len(packs) < 2:
+            continue
+        columns = [("method", "text"), ("kind", "text"), ("mean rank", "num")]
+        for pack in packs:
+            columns += [(f"{pack} HV", "num"), ("collapse", "num"), ("secs", "num")]
+        rows = []
+        for data in block.to_dict(orient="records"):
+            cells = [
+                text_cell(data["method"], f"methods/{slug(data['method'])}.html"),
+                text_cell(data["kind"]),
+                num_cell(data["mean_rank"], ".1f"),
+            ]
+            for pack in packs:
+                cells += [
+                    num_cell(data[f"{pack} HV"], ".4f"),
+                    num_cell(data[f"{pack} collapse"], ".3f"),
+                    num_cell(data[f"{pack} secs"], ".1f"),
+                ]
+            rows.append(cells)
+        parts += [
+            f"<h3>protocol <code>{escape(str(protocol))}</code></h3>",
+            table_html(columns, rows, f"summary-{slug(str(protocol))}"),
+        ]
+    parts.append("</section>")
+    return "\n".join(parts) if len(parts) > 3 else ""
