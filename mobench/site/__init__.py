@@ -114,7 +114,8 @@ def _index(records: Sequence[RunRecord], fronts: pd.DataFrame, preferences: pd.D
     ]
     body = [
         "<h1>mobench leaderboard</h1>",
-        f'<p class="muted">{len(records)} run records on {len(packs)} packs; '
+        f'<p class="muted">{len(records)} run records on {len(packs)} '
+        f"pack{'s' if len(packs) != 1 else ''}; "
         "click a column header to sort. Download everything: "
         '<a href="leaderboard.csv" download>CSV</a> · <a href="leaderboard.json">JSON</a></p>',
         f"<nav>Packs: {nav}</nav>",
@@ -125,7 +126,7 @@ def _index(records: Sequence[RunRecord], fronts: pd.DataFrame, preferences: pd.D
         f'<p class="muted">Per preference: {escape(FOOTNOTE)}</p>'
         f'<p class="muted">Built by mobench {escape(__version__)}.</p></footer>',
     ]
-    return page("mobench leaderboard", "\n".join(body))
+    return page("mobench leaderboard", "\n".join(part for part in body if part))
 
 
 def training_figure(
