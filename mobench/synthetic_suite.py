@@ -301,7 +301,33 @@ def build_structure(name: str, root: Path) -> Pack:
         ),
         source={"generator": "mobench.synthetic_suite", "structure": name},
     )
+    (folder / "README.md").write_text(_readme(name, rates, optimum), encoding="utf-8")
     return load_pack(folder)
+
+
+def _readme(name: str, rates: np.ndarray, optimum: np.ndarray) -> str:
+    spec = STRUCTURE_SPECS[name]
+    rows = "\n".join(
+        f"| {arm_text(k)} | {rates[k, 0]:.4f} | {rates[k, 1]:.4f} | {optimum[k]:.4f} |"
+        for k in range(len(ARMS))
+    )
+    return f"""# synth-{name}@{VERSION}
+
+One of the five packs of mobench's synthetic preference suite (built by
+`python -m mobench.synthetic_suite`; see `mobench/synthetic_suite.py`). A five-armed bandit
+(one item, `{ITEM_ID}`), objectives `primary` and `secondary`, and per-objective pairwise
+preferences over the arms in `pairs.jsonl` ({ANNOTATIONS} annotations per labelled pair and
+objective).
+
+Structure: {spec.summary}.
+
+Known optimum: maximise the primary win rate subject to the secondary win rate >= {spec.threshold}
+(MOPO's constrained problem as the KL regularisation vanishes; equal arms share equally).
+
+| arm | primary win rate | secondary win rate | optimal probability |
+|---|---|---|---|
+{rows}
+"""
 
 
 def shipped_root() -> Path:
