@@ -183,3 +183,24 @@ def test_nan_rewards_fail_clearly(code_ctx: TrainContext) -> None:
 
     with pytest.raises(MethodError, match="NaN"):
         NaNRewards(OnlineParams(steps=1)).fit(code_ctx)
+
+
+def test_runner_clock_synchronises_cuda_and_names_the_used_device(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mobench.methods import TrainReport
+    from mobench.runner import _Clock, _used_device
+
+    calls: list[str] = []
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda *a: calls.append("sync"))
+    with _Clock("cuda:NVIDIA H200").phase("train"):
+        calls.append("work")
+    assert calls == ["sync", "work", "sync"]  # before the start and before the stop reading
+    calls.clear()
+    with _Clock("cpu").phase("train"):
+        pass
+    assert calls == []
+    reports = [TrainReport({"device": "cpu"}), TrainReport({"device": "cpu"})]
+    assert _used_device(reports, "cuda:NVIDIA H200") == "cpu"
+    assert _used_device([TrainReport({})], "cuda:X") == "cuda:X"
