@@ -7,9 +7,9 @@ scalarisation ``OnlineMethod`` (default ``OnlineParams``: 40 RLOO steps of 8 pro
 samples, validation every 5 steps) and of ``lrf-baseline`` (default hyper-parameters) on the
 first kfold6 fold and the split fold of seed 0; median of ``--repeats`` after one warm-up each
 (the pool policy's embedding table is built once per pack and process). Reports seconds and the
-ratio online / LRF (target: ≤ 0.2: the online default must stay well inside the cost of the selector CI already
-runs; on the 2-core development machine it measured 0.01–0.03, about 0.2 s per online training
-against the 1.5 s budget for coding24). Ratios only; nothing is asserted on time.
+ratio online / LRF (target: ≤ 0.2, well inside the cost of the selector CI already runs; on the
+2-core development machine it measured 0.01–0.03, about 0.2 s per online training against the
+1.5 s budget for coding24). Ratios only; nothing is asserted on time.
 """
 
 from __future__ import annotations
