@@ -40,6 +40,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
+from mobench.baselines.morlhf import ONLINE_STEPS
 from mobench.errors import MethodError
 from mobench.methods import TrainContext, TrainReport
 from mobench.metrics import as_points, hv_contributions, non_dominated
@@ -134,6 +135,8 @@ def update_grad_weights(
 class DRWHypervolumeParams(OnlineParams):
     """drw-hv adds nothing tunable: the multiplier's constants 0.5 and 1.5 are the paper's."""
 
+    steps: int = ONLINE_STEPS
+
 
 class DRWHypervolume(OnlineMethod):
     """Fixed preference weights, reward × r_pareto from the validation point's ΔHV.
@@ -197,6 +200,8 @@ class DRWHypervolume(OnlineMethod):
 class DRWGradientParams(OnlineParams):
     """η_t = eta0·(1+t)^(−eta_power); ``layers`` "shared" (the policy's shared representation)
     or "all" parameters for the per-objective gradients."""
+
+    steps: int = ONLINE_STEPS
 
     eta0: float = 0.5
     eta_power: float = 0.5

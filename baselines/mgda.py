@@ -32,6 +32,7 @@ import torch
 from numpy.typing import ArrayLike
 
 from mobench.baselines.drw import objective_gradients
+from mobench.baselines.morlhf import ONLINE_STEPS
 from mobench.errors import MethodError
 from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, pg_loss
 
@@ -119,6 +120,8 @@ def preference_scaled(grads: ArrayLike, preference: ArrayLike) -> tuple[np.ndarr
 @dataclass(frozen=True)
 class MGDAUBParams(OnlineParams):
     """MGDA-UB's Frank–Wolfe iteration cap (closed form for two objectives)."""
+
+    steps: int = ONLINE_STEPS
 
     fw_iters: int = FW_MAX_ITER
 

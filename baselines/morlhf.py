@@ -23,6 +23,11 @@ import numpy as np
 from mobench.errors import MethodError
 from mobench.rl import OnlineMethod, OnlineParams
 
+#: Steps per training for the six online methods (pool-policy scale: 20 steps × 8 prompts × 4
+#: samples keeps one coding24 training well under the 1.5 s budget, and the full
+#: math-synth + hh-mini + coding24 grid inside its 15 minutes; ``--param METHOD.steps=N``).
+ONLINE_STEPS = 20
+
 
 def linear_weights(preference: Sequence[float]) -> np.ndarray:
     """The preference as weights on the simplex: w = p / Σ p (p ≥ 0, Σ p > 0, finite)."""
@@ -52,6 +57,8 @@ def scalarise(rewards: np.ndarray, weights: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class MORLHFParams(OnlineParams):
     """MORLHF adds nothing to the shared online hyper-parameters (weights = the preference)."""
+
+    steps: int = ONLINE_STEPS
 
 
 class MORLHF(OnlineMethod):

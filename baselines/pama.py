@@ -37,6 +37,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
+from mobench.baselines.morlhf import ONLINE_STEPS
 from mobench.errors import MethodError
 from mobench.rl import Batch, OnlineMethod, OnlineParams, OnlineState, pg_loss
 
@@ -116,6 +117,8 @@ def sample_weights(advantages: np.ndarray, preference: Sequence[float]) -> np.nd
 @dataclass(frozen=True)
 class PAMAParams(OnlineParams):
     """PAMA's defaults: Noon PPO's clipped surrogate (ε = 0.2) with two updates per batch."""
+
+    steps: int = ONLINE_STEPS
 
     clip: float = 0.2
     updates_per_batch: int = 2

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
+from mobench.baselines.morlhf import ONLINE_STEPS
 from mobench.cache import content_key
 from mobench.errors import MethodError
 from mobench.methods import TrainContext, TrainReport
@@ -86,13 +87,28 @@ class ExpertSet:
 
 
 _EXPERTS: OrderedDict[str, ExpertSet] = OrderedDict()
-_EXPERT_CACHE_SIZE = 8
+EXPERT_CACHE_BYTES = 512 * 2**20  # memoised experts kept per process (least recently used out)
+
+
+def _nbytes(found: ExpertSet) -> int:
+    return sum(t.numel() * t.element_size() for e in found.experts for t in e.state.values())
+
+
+def _remember(key: str, found: ExpertSet) -> None:
+    """Keep ``found`` unless it alone exceeds the budget; evict the oldest beyond it."""
+    if _nbytes(found) > EXPERT_CACHE_BYTES:
+        return
+    _EXPERTS[key] = found
+    while sum(_nbytes(v) for v in _EXPERTS.values()) > EXPERT_CACHE_BYTES:
+        _EXPERTS.popitem(last=False)
 
 
 @dataclass(frozen=True)
 class RewardedSoupsParams(OnlineParams):
     """``memoise``: reuse the experts across preferences within a process (the report says
     which preference's run trained them and for how long)."""
+
+    steps: int = ONLINE_STEPS
 
     memoise: bool = True
 
@@ -128,12 +144,11 @@ class RewardedSoups(OnlineMethod):
             if result.policy.device.type == "cuda":
                 torch.cuda.synchronize(result.policy.device)
             seconds = time.perf_counter() - start
-            trained.append(Expert(name, result.policy.state_dict(), seconds, result.metrics()))
+            state = {k: v.detach().cpu() for k, v in result.policy.state_dict().items()}
+            trained.append(Expert(name, state, seconds, result.metrics()))
         found = ExpertSet(tuple(trained), tuple(ctx.scalarisation))
         if self.params.memoise:
-            _EXPERTS[key] = found
-            while len(_EXPERTS) > _EXPERT_CACHE_SIZE:
-                _EXPERTS.popitem(last=False)
+            _remember(key, found)
         return found, True
 
     def train(self, ctx: TrainContext) -> TrainReport:

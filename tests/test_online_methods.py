@@ -137,7 +137,7 @@ def test_linear_weights_miss_the_concave_part_pama_reaches_it() -> None:
 
 # ------------------------------------------------------------------ improvement over initial
 
-FAST = {"steps": 15}
+FAST = {"steps": 15}  # fewer than the default 20, to keep the file fast
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +253,20 @@ def test_coding24_fixture_matches_the_sandbox() -> None:
     cached = cached_coding24_pool(pack)
     for item_id, rows in pool.objectives.items():
         assert np.round(rows, 6).tolist() == cached.objectives[item_id].tolist()
+
+
+def test_soups_memo_respects_its_byte_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from mobench.baselines import soups
+
+    found = soups.ExpertSet((soups.Expert("a", {"w": torch.zeros(10)}, 1.0, {}),), (1.0,))
+    monkeypatch.setattr(soups, "_EXPERTS", soups.OrderedDict())
+    monkeypatch.setattr(soups, "EXPERT_CACHE_BYTES", 100)  # 10 float32 = 40 bytes per set
+    soups._remember("k1", found)
+    soups._remember("k2", found)
+    soups._remember("k3", found)  # 120 bytes > 100: the oldest goes
+    assert list(soups._EXPERTS) == ["k2", "k3"]
+    monkeypatch.setattr(soups, "EXPERT_CACHE_BYTES", 39)  # one set alone is too big
+    soups._remember("k4", found)
+    assert "k4" not in soups._EXPERTS
