@@ -152,3 +152,21 @@ def test_ray_sandbox_runs_job_batches_as_tasks(ray_local) -> None:
     ]
     assert [r.outcomes[0].status for r in got] == ["failed", "passed"] * 2 + ["failed"]
     assert sandbox.isolation().backend == "weak"
+
+
+def test_cli_passes_executor_and_workers(tmp_path: Path) -> None:
+    import subprocess
+
+    out = subprocess.run(
+        ["mobench", "run", "--workers", "0", "--out", str(tmp_path / "runs")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert out.returncode == 2 and "--workers must be at least 1" in out.stderr
+    help_text = subprocess.run(
+        ["mobench", "run", "--help"], capture_output=True, text=True, timeout=300, check=False
+    ).stdout
+    assert "--executor" in help_text and "--workers" in help_text
