@@ -34,6 +34,7 @@ from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, PolicySpec, make_policy
+from mobench.policy.answers import greedy_responses
 from mobench.policy.base import Sample
 from mobench.rl.advantages import ESTIMATORS, AdvantageEstimator, make_estimator
 from mobench.rl.losses import kl_k3, pg_loss
@@ -224,12 +225,7 @@ class OnlineMethod:
 
     def respond(self, ctx: RespondContext) -> list[Response]:
         """The greedy answer of the trained policy per test item (pool: with its candidate id)."""
-        if self.policy is None:
-            raise MethodError(f"{self.name}: respond() called before train()")
-        if not ctx.items:
-            return []
-        answers = self.policy.greedy(list(ctx.items), self.respond_conditions(ctx))
-        return [Response(a.item_id, a.text, a.candidate_id) for a in answers]
+        return greedy_responses(self.name, self.policy, ctx, self.respond_conditions(ctx))
 
     # -- hooks ------------------------------------------------------------------------------------
 

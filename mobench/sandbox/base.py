@@ -7,15 +7,25 @@ by the harness. A missing, garbled or spoofed result is a failure, never a pass.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from importlib.resources import files
 from typing import Any, Literal, Protocol, runtime_checkable
 
 RUNNER_PROTOCOL = 2  # sandbox/runner.py: the tests run outside the candidate's process
 TestStatus = Literal["passed", "failed", "error", "timeout"]
 JobStatus = Literal["completed", "timeout", "crashed", "garbled", "refused"]
+
+
+@functools.cache
+def runner_digest() -> str:
+    """sha256 of the in-sandbox runner's source: any change to how tests are judged changes it,
+    so cached results judged by an older runner are never reused (not only on a protocol bump)."""
+    source = files("mobench.sandbox_runtime").joinpath("runner.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -46,10 +56,11 @@ class Job:
         return discover_tests(self.tests)
 
     def digest(self) -> str:
-        """Content address of the job: same code, tests, limits and runner protocol give the
-        same result (results judged by an older runner are not reused)."""
+        """Content address of the job: same code, tests, limits and runner (protocol and source)
+        give the same result (results judged by another runner are not reused)."""
         payload = json.dumps(
-            [RUNNER_PROTOCOL, self.code, self.tests, asdict(self.limits)], sort_keys=True
+            [RUNNER_PROTOCOL, runner_digest(), self.code, self.tests, asdict(self.limits)],
+            sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
