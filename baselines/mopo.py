@@ -58,21 +58,23 @@ from scipy.optimize import minimize_scalar
 
 from mobench.baselines.offline_common import (
     PhaseTimer,
+    PolicyParams,
     build_policy,
     candidate_distribution,
-    greedy_responses,
-    pool_spec,
+    policy_spec,
     preference_weights,
-    single_thread,
     trainable_items,
+    training_threads,
 )
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, Sample
+from mobench.policy.answers import greedy_responses
 from mobench.preference_data import (
     DEFAULT_TIE_TOLERANCE,
     build_preference_data,
+    compare,
     preference_matrix,
     win_rates,
 )
@@ -225,7 +227,7 @@ def item_thresholds(items: Sequence[Item], secondary: Sequence[str]) -> np.ndarr
 
 
 @dataclass(frozen=True)
-class MOPOParams:
+class MOPOParams(PolicyParams):
     """The paper's τ, ε, β, t₀; training sizes small enough for the pool policy on a CPU."""
 
     tau: float = 0.08
@@ -239,11 +241,10 @@ class MOPOParams:
     dual_lr: float = 0.5
     primary: int = -1  # -1: the objective with the largest preference weight
     scalarise: bool = False  # ablation: λ fixed to w_secondary / w_primary, no constraint
-    arch: str = "mlp"
-    hidden: int = 32
     tie_tolerance: float = DEFAULT_TIE_TOLERANCE
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if not (self.tau > 0 and self.epsilon >= 0 and self.lr > 0 and self.dual_lr >= 0):
             raise MethodError("MOPO: tau and lr must be > 0, epsilon and dual_lr >= 0")
         if not 0 < self.beta <= 1:
@@ -294,7 +295,7 @@ class MOPO:
         return primary, [k for k in range(m) if k != primary]
 
     def train(self, ctx: TrainContext) -> TrainReport:
-        with single_thread():
+        with training_threads(self.params):
             return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
@@ -308,8 +309,7 @@ class MOPO:
                 ctx.pack, items, ctx.pool.candidates, ctx.pool.objectives, p.tie_tolerance
             )
         fixed = item_thresholds(items, [ctx.pack.objective_names[k] for k in secondary])
-        with timer.phase("train"):
-            policy, state = self._optimise(ctx, items, prefs, primary, secondary, fixed)
+        policy, state = self._optimise(ctx, items, prefs, primary, secondary, fixed, timer)
         self.policy, self.state = policy, state
         return TrainReport(
             {
@@ -332,9 +332,11 @@ class MOPO:
         primary: int,
         secondary: Sequence[int],
         fixed: np.ndarray | None,
+        timer: PhaseTimer,
     ) -> tuple[Policy, MOPOState]:
         p = self.params
-        policy = build_policy(ctx, pool_spec(p.arch, p.hidden))
+        with timer.phase("setup"):
+            policy = build_policy(ctx, policy_spec(p))
         reference = policy.frozen_copy()
         generator = torch.Generator().manual_seed(ctx.seed)
         order = np.random.default_rng(ctx.seed)
@@ -356,11 +358,13 @@ class MOPO:
                 if len(items) <= p.prompts_per_step
                 else [items[i] for i in order.choice(len(items), p.prompts_per_step, False)]
             )
-            draws = reference.sample(batch, p.samples_per_prompt, generator)
+            with timer.phase("sampling"):
+                draws = reference.sample(batch, p.samples_per_prompt, generator)
             flat = [s for row in draws for s in row]
             owners = [item for item, row in zip(batch, draws, strict=True) for _ in row]
             groups = np.repeat(np.arange(len(batch)), p.samples_per_prompt)
-            rates = np.stack([_rates(prefs[s.item_id], s) for s in flat])  # (N, m)
+            with timer.phase("scoring"):
+                rates = sample_rates(ctx, prefs, owners, flat, p.tie_tolerance)  # (N, m)
             q = rates[:, secondary]
             if need_thresholds:
                 # G(π_ref): the plain mean over the reference's own samples
@@ -380,12 +384,14 @@ class MOPO:
             state.lower_bounds = tuple(round(float(v), 6) for v in lower)
             if not p.scalarise:
                 state.lam = dual_step(state.lam, lower, state.thresholds, p.dual_lr)
-            loss = weighted_nll(
-                policy.logprob(owners, flat), torch.as_tensor(weights, dtype=torch.float32)
-            )
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
+            with timer.phase("update"):
+                logp = policy.logprob(owners, flat)
+                loss = weighted_nll(
+                    logp, torch.as_tensor(weights, dtype=logp.dtype, device=logp.device)
+                )
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
             if not math.isfinite(loss.item()):
                 raise MethodError(f"MOPO: the loss became {loss.item()} at step {step}")
         return policy, state
@@ -402,10 +408,42 @@ class MOPO:
         return candidate_distribution(self.policy, item, candidate_ids)
 
 
-def _rates(prefs: ItemPreferences, sample: Sample) -> np.ndarray:
-    try:
-        return prefs.rates[prefs.ids.index(str(sample.candidate_id))]
-    except ValueError:
-        raise MethodError(
-            f"MOPO: sample {sample.candidate_id!r} is not a scored candidate of {sample.item_id!r}"
-        ) from None
+def generated_win_rates(vector: np.ndarray, candidates: np.ndarray, tol: float) -> np.ndarray:
+    """Win rates of a generated response against the item's scored candidates, per objective:
+    the mean over candidates of 1 (better by more than tol), 1/2 (a tie) or 0 — the builder's
+    :func:`~mobench.preference_data.compare` applied to the response and each candidate."""
+    labels = np.asarray([compare(vector, c, tol) for c in np.asarray(candidates)], dtype=float)
+    return ((labels + 1.0) / 2.0).mean(axis=0)
+
+
+def sample_rates(
+    ctx: TrainContext,
+    prefs: Mapping[str, ItemPreferences],
+    owners: Sequence[Item],
+    samples: Sequence[Sample],
+    tol: float,
+) -> np.ndarray:
+    """E p_k(y ≻ y') for each sample: the candidates' win rates from the preference data;
+    generated text (the hf policy) is scored with ``ctx.score_texts`` and compared with the
+    item's candidates (:func:`generated_win_rates`)."""
+    m = len(ctx.pack.objectives)
+    out = np.zeros((len(samples), m))
+    fresh = []
+    for i, sample in enumerate(samples):
+        item_prefs = prefs[sample.item_id]
+        if sample.candidate_id is not None and sample.candidate_id in item_prefs.ids:
+            out[i] = item_prefs.rates[item_prefs.ids.index(sample.candidate_id)]
+        else:
+            fresh.append(i)
+    if fresh:
+        if ctx.score_texts is None:
+            raise MethodError("MOPO: generated responses need ctx.score_texts to be scored")
+        vectors = np.asarray(
+            ctx.score_texts([owners[i] for i in fresh], [samples[i].text for i in fresh]), float
+        )
+        if vectors.shape != (len(fresh), m) or not np.all(np.isfinite(vectors)):
+            raise MethodError(f"MOPO: score_texts returned shape {vectors.shape} or NaN")
+        for row, i in enumerate(fresh):
+            candidates = ctx.pool.objectives[samples[i].item_id]
+            out[i] = generated_win_rates(vectors[row], candidates, tol)
+    return out

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from mobench.errors import MethodError
-from mobench.methods import RespondContext, Response, TrainContext
+from mobench.methods import TrainContext
 from mobench.packs import Item
 from mobench.policy import Policy, PolicySpec, make_policy
 
@@ -77,6 +78,46 @@ def preference_weights(preference: Sequence[float], m: int, who: str) -> np.ndar
     return w / w.sum()
 
 
+@dataclass(frozen=True)
+class PolicyParams:
+    """The policy an offline method trains: ``pool`` (default; ``arch`` mlp | tabular, ``hidden``)
+    or ``hf`` (a causal LM: ``model`` path or hub id, ``gguf_file``, ``lora``,
+    ``max_new_tokens``; ``device`` auto picks cuda when available)."""
+
+    policy: str = "pool"
+    arch: str = "mlp"
+    hidden: int = 32
+    model: str = ""
+    gguf_file: str = ""
+    lora: bool = False
+    max_new_tokens: int = 64
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.policy not in ("pool", "hf"):
+            raise MethodError(f"policy must be 'pool' or 'hf', got {self.policy!r}")
+
+
+def policy_spec(params: PolicyParams, condition_dim: int = 0) -> PolicySpec:
+    """The :class:`~mobench.policy.PolicySpec` of ``params``."""
+    return PolicySpec(
+        kind=params.policy,
+        arch=params.arch,
+        hidden=params.hidden,
+        model=params.model,
+        gguf_file=params.gguf_file,
+        lora=params.lora,
+        max_new_tokens=params.max_new_tokens,
+        device=params.device,
+        condition_dim=condition_dim,
+    )
+
+
+def training_threads(params: PolicyParams) -> AbstractContextManager[None]:
+    """:func:`single_thread` for the pool policy; the hf policy keeps torch's threads."""
+    return single_thread() if params.policy == "pool" else nullcontext()
+
+
 def pool_spec(arch: str, hidden: int, condition_dim: int = 0) -> PolicySpec:
     return PolicySpec(kind="pool", arch=arch, hidden=hidden, condition_dim=condition_dim)
 
@@ -97,20 +138,3 @@ def candidate_distribution(
     with torch.no_grad():
         logp = policy.logprob([item] * len(samples), samples, conds)
     return logp.exp().double().cpu().numpy()
-
-
-def greedy_responses(
-    who: str, policy: Policy | None, ctx: RespondContext, conditions: np.ndarray | None = None
-) -> list[Response]:
-    """One greedy response per test item (a pool policy answers with its argmax candidate)."""
-    if policy is None:
-        raise MethodError(f"{who}: respond() called before train()")
-    if not ctx.items:
-        return []
-    if policy.spec.kind == "pool":
-        for item in ctx.items:
-            if not ctx.candidates.get(item.id):
-                raise MethodError(f"{who}: item {item.id!r} has no candidates to choose from")
-    conds = None if conditions is None else np.repeat(conditions[None], len(ctx.items), axis=0)
-    picks = policy.greedy(list(ctx.items), conds)
-    return [Response(s.item_id, s.text, s.candidate_id) for s in picks]

@@ -39,19 +39,20 @@ import torch
 
 from mobench.baselines.offline_common import (
     PhaseTimer,
+    PolicyParams,
     build_policy,
     candidate_distribution,
-    greedy_responses,
-    pool_spec,
+    policy_spec,
     preference_weights,
-    single_thread,
     trainable_items,
+    training_threads,
 )
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.metrics import pareto_layers, pareto_ranks
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, Sample
+from mobench.policy.answers import greedy_responses
 
 # ---------------------------------------------------------------------------------------------
 # Selection (pure functions)
@@ -224,7 +225,7 @@ def merge_distinct(base: Scored, extra: Scored) -> Scored:
 
 
 @dataclass(frozen=True)
-class ParetoHqDParams:
+class ParetoHqDParams(PolicyParams):
     """k scaled to the pack (paper: k = 100); two SFT stages; stage 2 uses k/2."""
 
     k: int = 0  # 0: max(1, round(k_fraction · N))
@@ -236,10 +237,9 @@ class ParetoHqDParams:
     stage2_steps: int = 20
     lr: float = 0.05
     scalarise: bool = False  # ablation: top-k by ω·r instead of the ray
-    arch: str = "mlp"
-    hidden: int = 32
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.k < 0 or not 0 < self.k_fraction <= 1 or self.layers < 1:
             raise MethodError("ParetoHqD: k >= 0, 0 < k_fraction <= 1 and layers >= 1 needed")
         if not 0 <= self.lean <= 1:
@@ -276,7 +276,7 @@ class ParetoHqD:
         return chooser(vectors, omega, k, self.params.layers)
 
     def train(self, ctx: TrainContext) -> TrainReport:
-        with single_thread():
+        with training_threads(self.params):
             return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
@@ -297,7 +297,7 @@ class ParetoHqD:
             with timer.phase("selection"):
                 chosen = data.subset(self._select(data.vectors, np.asarray(pref), k))
             with timer.phase(f"stage1_sft_{n}"):
-                policy = build_policy(ctx, pool_spec(p.arch, p.hidden))
+                policy = build_policy(ctx, policy_spec(p))
                 sft(policy, chosen, p.sft_steps, p.lr)
             policies[pref], selected[pref] = policy, len(chosen.samples)
         generator = torch.Generator().manual_seed(ctx.seed)

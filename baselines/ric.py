@@ -28,18 +28,19 @@ import torch
 
 from mobench.baselines.offline_common import (
     PhaseTimer,
+    PolicyParams,
     build_policy,
     candidate_distribution,
-    greedy_responses,
-    pool_spec,
+    policy_spec,
     preference_weights,
-    single_thread,
     trainable_items,
+    training_threads,
 )
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, Sample
+from mobench.policy.answers import greedy_responses
 
 
 def preference_to_targets(w: Sequence[float], r_min: np.ndarray, r_max: np.ndarray) -> np.ndarray:
@@ -57,15 +58,14 @@ def conditional_nll(logp: torch.Tensor) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class RiCParams:
+class RiCParams(PolicyParams):
     """Conditional SFT (full batch, Adam) on the pool policy with the condition as input."""
 
     steps: int = 40
     lr: float = 0.05
-    arch: str = "mlp"
-    hidden: int = 32
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.steps < 1 or not self.lr > 0:
             raise MethodError("RiC: steps must be >= 1 and lr > 0")
 
@@ -93,7 +93,7 @@ class RiC:
         return bool(pack.candidates) and len(pack.objectives) >= 2
 
     def train(self, ctx: TrainContext) -> TrainReport:
-        with single_thread():
+        with training_threads(self.params):
             return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
@@ -116,7 +116,7 @@ class RiC:
         self.r_min, self.r_max = conditions.min(axis=0), conditions.max(axis=0)
         loss_value = math.nan
         with timer.phase("train"):
-            policy = build_policy(ctx, pool_spec(p.arch, p.hidden, condition_dim=m))
+            policy = build_policy(ctx, policy_spec(p, condition_dim=m))
             optimiser = torch.optim.Adam(policy.parameters(), lr=p.lr)
             for _ in range(p.steps):
                 loss = conditional_nll(policy.logprob(owners, samples, conditions))
