@@ -41,7 +41,9 @@ q = (q_1..q_s) (secondary):
 Defaults from the paper: τ = 0.08, ε = 0.15, β = 0.9995, t₀ = 500. In mobench, E p and E q
 are win rates (:func:`mobench.preference_data.win_rates`) against the item's other candidates
 from :func:`mobench.preference_data.build_preference_data` (HH packs: their shipped pairs;
-others: pairs of scored candidates, ties within 1e-6 kept as ties). The primary objective is
+others: pairs of scored candidates, ties within 1e-6 kept as ties); a generated response (hf
+policy) is scored with ``ctx.score_texts`` and compared with the item's candidates
+(:func:`generated_win_rates`). The primary objective is
 the one with the largest preference weight (``primary`` overrides it); the others are secondary.
 """
 
