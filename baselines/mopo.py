@@ -37,6 +37,10 @@ q = (q_1..q_s) (secondary):
   b ← β·G(π_ref) (:func:`lagged_thresholds`): each round may lose at most a (1 − β) share of
   every secondary objective while it improves the primary one. A pack can fix the thresholds
   instead (an item's ``meta["thresholds"]``, objective name → b), as the synthetic suite does.
+* **Preference → thresholds** (mobench's map from a preference vector w to MOPO's problem):
+  the primary objective is argmax w; secondary i keeps the share
+  β_i = max(0, 1 − (1 − β)·w_primary / w_i) of its value (β_i = β at equal weight; a secondary
+  with weight 0 is unconstrained) (:func:`secondary_betas`), so b_i ← β_i·G_i.
 
 Defaults from the paper: τ = 0.08, ε = 0.15, β = 0.9995, t₀ = 500. In mobench, E p and E q
 are win rates (:func:`mobench.preference_data.win_rates`) against the item's other candidates
@@ -166,11 +170,24 @@ def dual_step(lam: np.ndarray, lower: np.ndarray, thresholds: np.ndarray, lr: fl
     return np.maximum(0.0, lam - lr * (np.asarray(lower) - np.asarray(thresholds)))
 
 
-def lagged_thresholds(values: np.ndarray, beta: float) -> np.ndarray:
-    """b ← β·G at a reference update."""
-    if not 0 < beta <= 1:
-        raise MethodError(f"MOPO: beta must be in (0, 1], got {beta}")
-    return beta * np.asarray(values, dtype=float)
+def lagged_thresholds(values: np.ndarray, beta: float | np.ndarray) -> np.ndarray:
+    """b ← β·G at a reference update (β a scalar or one per secondary objective)."""
+    betas = np.asarray(beta, dtype=float)
+    if not (np.all(betas >= 0) and np.all(betas <= 1)):
+        raise MethodError(f"MOPO: beta must be in [0, 1], got {beta}")
+    return betas * np.asarray(values, dtype=float)
+
+
+def secondary_betas(
+    weights: np.ndarray, primary: int, secondary: Sequence[int], beta: float
+) -> np.ndarray:
+    """β_i = max(0, 1 − (1 − β)·w_primary / w_i) per secondary i (0 where w_i = 0)."""
+    w = np.asarray(weights, dtype=float)
+    out = np.zeros(len(secondary))
+    for n, i in enumerate(secondary):
+        if w[i] > 0:
+            out[n] = max(0.0, 1.0 - (1.0 - beta) * w[primary] / w[i])
+    return out
 
 
 def weighted_nll(logp: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -349,6 +366,8 @@ class MOPO:
             if w[primary] <= 0:
                 raise MethodError("MOPO: scalarise needs a positive weight on the primary")
             state.lam = w[list(secondary)] / w[primary]
+        weights_pref = preference_weights(ctx.scalarisation, len(ctx.pack.objectives), self.name)
+        betas = secondary_betas(weights_pref, primary, secondary, p.beta)
         need_thresholds = True
         for step in range(p.steps):
             if step and step % p.t0 == 0:
@@ -371,7 +390,7 @@ class MOPO:
             if need_thresholds:
                 # G(π_ref): the plain mean over the reference's own samples
                 state.thresholds = (
-                    fixed if fixed is not None else lagged_thresholds(q.mean(axis=0), p.beta)
+                    fixed if fixed is not None else lagged_thresholds(q.mean(axis=0), betas)
                 )
                 need_thresholds = False
             weights = sample_weights(

@@ -18,6 +18,7 @@ from mobench.baselines.mopo import (
     log_importance_ratio,
     pessimistic_lower_bound,
     sample_weights,
+    secondary_betas,
     weighted_nll,
 )
 from mobench.errors import MethodError
@@ -100,6 +101,18 @@ def test_dual_step_and_thresholds_by_hand() -> None:
     np.testing.assert_allclose(lagged_thresholds(np.array([0.8, 0.4]), 0.9995), [0.7996, 0.3998])
     with pytest.raises(MethodError, match="beta"):
         lagged_thresholds(np.array([0.5]), 1.5)
+    # per objective: (0.9, 0) · (0.8, 0.4) = (0.72, 0)
+    np.testing.assert_allclose(lagged_thresholds(np.array([0.8, 0.4]), [0.9, 0.0]), [0.72, 0.0])
+
+
+def test_secondary_betas_by_hand() -> None:
+    # w = (0.5, 0.25, 0.25, 0), primary 0, β = 0.9995:
+    # objective 1: 1 − 0.0005 · 0.5/0.25 = 0.999; objective 2 the same; objective 3: weight 0 -> 0
+    got = secondary_betas(np.array([0.5, 0.25, 0.25, 0.0]), 0, [1, 2, 3], 0.9995)
+    np.testing.assert_allclose(got, [0.999, 0.999, 0.0])
+    # equal weights give the paper's β; a tiny weight is clipped at 0
+    np.testing.assert_allclose(secondary_betas(np.array([0.5, 0.5]), 0, [1], 0.9995), [0.9995])
+    np.testing.assert_allclose(secondary_betas(np.array([0.9999, 1e-4]), 0, [1], 0.9), [0.0])
 
 
 def test_effective_sample_size_and_weighted_nll_by_hand() -> None:
