@@ -20,7 +20,7 @@ import torch
 from mobench.errors import MethodError
 from mobench.methods import TrainContext
 from mobench.packs import Item
-from mobench.policy import Policy, PolicySpec, make_policy
+from mobench.policy import Policy, PolicySpec, Sample, make_policy
 
 
 class PhaseTimer:
@@ -131,8 +131,6 @@ def candidate_distribution(
 ) -> np.ndarray:
     """π(y | x) over ``candidate_ids`` of ``item`` (exact, from ``logprob``; sums to 1 over a
     pool policy's full candidate set)."""
-    from mobench.policy import Sample
-
     samples = [Sample(item.id, "", cid) for cid in candidate_ids]
     conds = None if conditions is None else np.repeat(conditions[None], len(samples), axis=0)
     with torch.no_grad():

@@ -59,15 +59,17 @@ def conditional_nll(logp: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class RiCParams(PolicyParams):
-    """Conditional SFT (full batch, Adam) on the pool policy with the condition as input."""
+    """Conditional SFT (Adam; ``batch_size`` responses drawn without replacement per step, all
+    of them when there are fewer)."""
 
     steps: int = 40
     lr: float = 0.05
+    batch_size: int = 128
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.steps < 1 or not self.lr > 0:
-            raise MethodError("RiC: steps must be >= 1 and lr > 0")
+        if self.steps < 1 or self.batch_size < 1 or not self.lr > 0:
+            raise MethodError("RiC: steps and batch_size must be >= 1 and lr > 0")
 
 
 class RiC:
@@ -118,8 +120,18 @@ class RiC:
         with timer.phase("train"):
             policy = build_policy(ctx, policy_spec(p, condition_dim=m))
             optimiser = torch.optim.Adam(policy.parameters(), lr=p.lr)
+            order = np.random.default_rng(ctx.seed)
             for _ in range(p.steps):
-                loss = conditional_nll(policy.logprob(owners, samples, conditions))
+                batch = (
+                    order.choice(len(samples), p.batch_size, replace=False)
+                    if len(samples) > p.batch_size
+                    else np.arange(len(samples))
+                )
+                loss = conditional_nll(
+                    policy.logprob(
+                        [owners[i] for i in batch], [samples[i] for i in batch], conditions[batch]
+                    )
+                )
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
