@@ -7,7 +7,7 @@ On coding24 (its pool scored once, through the sandbox), math-synth and hh-mini,
 hyper-parameters, pool policy) on the first kfold6 fold of seed 0 with the pack's first
 preference; median of ``--repeats`` after one warm-up. Reports seconds and the ratio to morlhf,
 and the synthetic suite's MOPO run (3000 steps) relative to a 60-step MOPO training. MORLHF's
-default is 40 steps of 8 prompts × 4 rollouts; MOPO's is 60 steps of 16 prompts × 8 reference
+default is 20 steps of 8 prompts × 4 rollouts; MOPO's is 60 steps of 16 prompts × 8 reference
 samples plus a one-dimensional dual per secondary objective, ParetoHqD's m + 2 stage-1 SFTs
 (30 steps) and one stage-2 SFT (20 steps), RiC's 40 steps of 128 conditioned responses.
 Targets (measured on the development host: 5–6, 4–18, 7–12): mopo ≤ 8, paretohqd ≤ 20,
