@@ -62,7 +62,7 @@ class RiCParams(PolicyParams):
     """Conditional SFT (Adam; ``batch_size`` responses drawn without replacement per step, all
     of them when there are fewer)."""
 
-    steps: int = 40
+    steps: int = 80
     lr: float = 0.05
     batch_size: int = 128
 

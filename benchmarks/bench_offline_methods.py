@@ -9,7 +9,7 @@ preference; median of ``--repeats`` after one warm-up. Reports seconds and the r
 and the synthetic suite's MOPO run (3000 steps) relative to a 60-step MOPO training. MORLHF's
 default is 20 steps of 8 prompts × 4 rollouts; MOPO's is 60 steps of 16 prompts × 8 reference
 samples plus a one-dimensional dual per secondary objective, ParetoHqD's m + 2 stage-1 SFTs
-(30 steps) and one stage-2 SFT (20 steps), RiC's 40 steps of 128 conditioned responses.
+(30 steps) and one stage-2 SFT (20 steps), RiC's 80 steps of 128 conditioned responses.
 Targets (measured on the development host: 5–6, 4–18, 7–12): mopo ≤ 8, paretohqd ≤ 20,
 ric ≤ 15 — and, the budget that matters, every one ≤ 1.5 s on coding24. Ratios only; nothing is
 asserted on time.
