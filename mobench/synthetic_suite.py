@@ -1,7 +1,9 @@
 """The synthetic preference suite: a 5-armed bandit under five canonical preference structures.
 
 Each structure is a pack ``synth-<structure>@1`` (``tasks/synth-<structure>/1/``) with one item
-(the bandit; train split), five arms (candidates ``arm a0`` … ``arm a4``), two objectives
+(the bandit, ``bandit``; train split — and its twin ``bandit-eval`` in the test split, the same
+prompt, arms and pairs, so that ``mobench run --protocol pack`` has an item to answer), five
+arms (candidates ``arm a0`` … ``arm a4``), two objectives
 (``primary``, ``secondary``) and **per-objective pairwise preferences over the arms** as the
 pack's pairs (4 annotations per labelled pair and objective, repeats kept). What a method may
 learn from is those pairs (MOPO) or the arms' win rates, the pack's scores (``bandit.value@1``
@@ -76,6 +78,7 @@ PREFERENCE = (0.5, 0.5)
 #: MOPO must end within this total-variation distance of the optimum on every structure.
 MOPO_TOLERANCE = 0.05
 ITEM_ID = "bandit"
+EVAL_ID = "bandit-eval"  # the test-split twin (same prompt, arms and pairs) for the grid
 
 # winners of the ANNOTATIONS annotations of the pair (i, j), i < j, per objective: "a" = a_i
 Annotations = dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]]
@@ -202,14 +205,14 @@ def arm_text(k: int) -> str:
     return f"arm {ARMS[k]}"
 
 
-def _pack_pairs(annotations: Annotations) -> list[PreferencePair]:
+def _pack_pairs(annotations: Annotations, item_id: str = ITEM_ID) -> list[PreferencePair]:
     rows = []
     for (i, j), per_objective in sorted(annotations.items()):
         for objective, winners in zip(OBJECTIVES, per_objective, strict=True):
             for winner in winners:
                 rows.append(
                     PreferencePair(
-                        ITEM_ID, f"{ITEM_ID}-{ARMS[i]}", f"{ITEM_ID}-{ARMS[j]}", objective, winner
+                        item_id, f"{item_id}-{ARMS[i]}", f"{item_id}-{ARMS[j]}", objective, winner
                     )
                 )
     return rows
@@ -264,21 +267,31 @@ def build_structure(name: str, root: Path) -> Pack:
     optimum = constrained_optimum(rates, spec.threshold)
     if not np.allclose(optimum, spec.optimum, atol=1e-9):
         raise AssertionError(f"{name}: stated optimum {spec.optimum} but the LP gives {optimum}")
-    item = Item(
-        id=ITEM_ID,
-        prompt="A five-armed bandit: choose one arm.",
-        split="train",
-        meta={
-            "arms": {arm_text(k): [round(float(v), 6) for v in rates[k]] for k in range(len(ARMS))},
-            "structure": name,
-            "primary": OBJECTIVES[0],
-            "thresholds": {OBJECTIVES[1]: spec.threshold},
-            "optimal_policy": {
-                f"{ITEM_ID}-{a}": round(p, 6) for a, p in zip(ARMS, spec.optimum, strict=True)
+    items = [
+        Item(
+            id=item_id,
+            prompt="A five-armed bandit: choose one arm.",
+            split=split,
+            meta={
+                "arms": {
+                    arm_text(k): [round(float(v), 6) for v in rates[k]] for k in range(len(ARMS))
+                },
+                "structure": name,
+                "primary": OBJECTIVES[0],
+                "thresholds": {OBJECTIVES[1]: spec.threshold},
+                "optimal_policy": {
+                    f"{item_id}-{a}": round(p, 6) for a, p in zip(ARMS, spec.optimum, strict=True)
+                },
             },
-        },
-    )
-    candidates = [Candidate(ITEM_ID, f"{ITEM_ID}-{a}", arm_text(k)) for k, a in enumerate(ARMS)]
+        )
+        for item_id, split in ((ITEM_ID, "train"), (EVAL_ID, "test"))
+    ]
+    candidates = [
+        Candidate(item.id, f"{item.id}-{a}", arm_text(k))
+        for item in items
+        for k, a in enumerate(ARMS)
+    ]
+    pairs = pairs + _pack_pairs(spec.annotations(), EVAL_ID)
     objectives = tuple(
         ObjectiveSpec(obj, "bandit.value@1", (0.0, 1.0), "max", {"index": k})
         for k, obj in enumerate(OBJECTIVES)
@@ -289,7 +302,7 @@ def build_structure(name: str, root: Path) -> Pack:
         version=VERSION,
         track="bandit",
         objectives=objectives,
-        items=[item],
+        items=items,
         candidates=candidates,
         pairs=pairs,
         preferences=[PREFERENCE],
@@ -315,9 +328,9 @@ def _readme(name: str, rates: np.ndarray, optimum: np.ndarray) -> str:
 
 One of the five packs of mobench's synthetic preference suite (built by
 `python -m mobench.synthetic_suite`; see `mobench/synthetic_suite.py`). A five-armed bandit
-(one item, `{ITEM_ID}`), objectives `primary` and `secondary`, and per-objective pairwise
-preferences over the arms in `pairs.jsonl` ({ANNOTATIONS} annotations per labelled pair and
-objective).
+(one item, `{ITEM_ID}`, and its test-split twin `{EVAL_ID}`), objectives `primary` and
+`secondary`, and per-objective pairwise preferences over the arms in `pairs.jsonl`
+({ANNOTATIONS} annotations per labelled pair and objective).
 
 Structure: {spec.summary}.
 
@@ -403,8 +416,10 @@ def run_structure(pack: Pack, entry: SuiteMethod, seed: int = 0) -> SuiteResult:
     overrides = {**SUITE_PARAMS.get(entry.method, {}), **entry.overrides}
     method = cls(build_params(cls, overrides))
     pool = score_pool(pack, ScoringEnv())
-    item = pack.items[0]
-    ctx = TrainContext(pack, (item,), (), pool, seed, tuple(pack.preferences[0]))
+    item = pack.split("train")[0]
+    ctx = TrainContext(
+        pack, (item,), (), pool.restrict({item.id}), seed, tuple(pack.preferences[0])
+    )
     start = time.perf_counter()
     method.train(ctx)
     seconds = time.perf_counter() - start

@@ -79,7 +79,7 @@ def test_total_variation_by_hand() -> None:
 
 def test_shipped_packs_state_their_optimum() -> None:
     for name in STRUCTURES:
-        item = open_pack(f"synth-{name}").items[0]
+        item = open_pack(f"synth-{name}").split("train")[0]
         optimum = [item.meta["optimal_policy"][f"bandit-a{k}"] for k in range(5)]
         np.testing.assert_allclose(optimum, STRUCTURE_SPECS[name].optimum, atol=1e-6)
         assert item.meta["thresholds"] == {"secondary": STRUCTURE_SPECS[name].threshold}
