@@ -10,8 +10,6 @@ number: the HV of one record's individual response vectors, averaged over all it
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,14 +41,6 @@ TAIL_COLUMNS = (
     "steps_to_final_front",
     "records",
 )
-
-
-def config_id(record: RunRecord) -> str:
-    """Eight hex digits naming a method's version and hyper-parameters (one leaderboard entry)."""
-    blob = json.dumps(
-        {"version": record.method_version, "params": record.params}, sort_keys=True, default=str
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()[:8]
 
 
 def _is_gpu(device: str) -> bool:
@@ -140,7 +130,7 @@ def seed_fronts(records: Sequence[RunRecord]) -> list[SeedFront]:
     check_consistent(unique)
     groups: dict[tuple[str, str, str, str, int], list[RunRecord]] = {}
     for record in unique:
-        key = (record.pack, record.protocol, record.method, config_id(record), record.seed)
+        key = (record.pack, record.protocol, record.method, record.config_id(), record.seed)
         groups.setdefault(key, []).append(record)
     return [
         SeedFront(*key, tuple(sorted(group, key=lambda r: tuple(-w for w in r.preference))))

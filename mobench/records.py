@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -68,6 +69,14 @@ class RunRecord:
     @property
     def compute_seconds(self) -> float:
         return sum(p.seconds for p in self.compute)
+
+    def config_id(self) -> str:
+        """Eight hex digits naming the method's version and hyper-parameters (one leaderboard
+        entry; records of one method with other hyper-parameters never share a file)."""
+        blob = json.dumps(
+            {"version": self.method_version, "params": self.params}, sort_keys=True, default=str
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:8]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -149,7 +158,10 @@ class RunStore:
 
     def path_for(self, record: RunRecord) -> Path:
         pref = "-".join(f"{w:g}" for w in record.preference)
-        name = f"{record.method}__{record.protocol}__seed{record.seed}__w{pref}.json"
+        name = (
+            f"{record.method}__{record.config_id()}__{record.protocol}"
+            f"__seed{record.seed}__w{pref}.json"
+        )
         return self.records_dir / record.pack.replace("@", "_v") / name
 
     def keys(self) -> set[str]:

@@ -101,21 +101,19 @@ def test_the_tutorial_end_to_end(installed: Path, tmp_path: Path) -> None:
     pack = ["--pack", "mobench-conformance", "--pack-dir", str(tmp_path / "packs")]
     grid = ["--method", "feature-ridge", "--method", "random", "--seeds", "2"]
     grid += ["--protocol", "kfold", "--folds", "3", "--out", str(runs), "--json"]
-    record = (
-        runs
-        / "records"
-        / "mobench-conformance_v1"
-        / "feature-ridge__kfold3__seed1__w0.5-0.25-0.25.json"
-    )
-    listed, checked, ran, board, again = _commands(
+    listed, checked, ran, board = _commands(
         installed,
         tmp_path,
         ["methods", "list", "--json"],
         ["methods", "check", "feature-ridge", "--json"],
         ["run", *pack, *grid],
         ["leaderboard", "build", "--runs", str(runs), "--format", "md,csv"],
-        ["reproduce", str(record), *pack[2:], "--json"],
     )
+    # record files are named method__config__protocol__seed__preference
+    [record] = (runs / "records" / "mobench-conformance_v1").glob(
+        "feature-ridge__*__kfold3__seed1__w0.5-0.25-0.25.json"
+    )
+    [again] = _commands(installed, tmp_path, ["reproduce", str(record), *pack[2:], "--json"])
     entry = next(row for row in json.loads(listed["out"]) if row["method"] == "feature-ridge")
     assert entry["target"] == "mobench_example_adapter:FeatureRidge" and "error" not in entry
     assert checked["code"] == 0, checked

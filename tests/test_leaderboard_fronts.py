@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mobench.errors import MobenchError
-from mobench.fronts import config_id, front_table, seed_fronts, summary_table
+from mobench.fronts import front_table, seed_fronts, summary_table
 from mobench.leaderboard import leaderboard_table, to_markdown, write_leaderboard
 from mobench.records import PhaseCompute, ResponseRecord, RunRecord, RunStore
 
@@ -132,9 +132,9 @@ def test_configs_and_duplicates_are_separate_entries() -> None:
     table = front_table(records + other + records[:3])  # duplicates are counted once
     beta = table[table["method"] == "beta"]
     assert len(beta) == 2
-    assert set(beta["config"]) == {config_id(records[1]), config_id(other[0])}
+    assert set(beta["config"]) == {records[1].config_id(), other[0].config_id()}
     assert beta.iloc[0]["front_hv_mean"] == pytest.approx(0.81)  # ranked first: 0.9 · 0.9
-    assert table.iloc[0]["rank"] == 1 and table.iloc[0]["config"] == config_id(other[0])
+    assert table.iloc[0]["rank"] == 1 and table.iloc[0]["config"] == other[0].config_id()
     assert int(table[table["method"] == "alpha"]["records"].iloc[0]) == 6
 
 

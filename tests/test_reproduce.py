@@ -75,7 +75,7 @@ def test_a_fresh_record_reproduces_identically(written) -> None:
 
 def test_a_changed_metric_or_response_fails_with_a_diff(written) -> None:
     paths, reproducer = written
-    kfold = next(p for p in paths if "lrf-baseline__kfold3" in p.name)
+    kfold = next(p for p in paths if p.name.startswith("lrf-baseline__") and "__kfold3__" in p.name)
 
     def bump(data: dict) -> None:
         data["metrics"]["hypervolume"] += 1e-9
@@ -114,7 +114,7 @@ def test_other_method_version_or_params_are_refused(written) -> None:
 
 def test_tolerance_applies_only_off_cpu(written) -> None:
     paths, reproducer = written
-    random_split = next(p for p in paths if "random__split" in p.name)
+    random_split = next(p for p in paths if p.name.startswith("random__") and "__split__" in p.name)
 
     def on_gpu(shift: float):
         def change(data: dict) -> None:
@@ -191,7 +191,7 @@ def test_cli_exit_codes_json_and_diff(tmp_path: Path) -> None:
     packs = tmp_path / "packs"
     _plain_pack(packs)
     paths = _grid(tmp_path, packs, None, pack="plain", methods=("random", "oracle"))
-    split = next(p for p in paths if "oracle__split" in p.name)
+    split = next(p for p in paths if p.name.startswith("oracle__") and "__split__" in p.name)
     ok = _cli(str(tmp_path / "runs" / "records"), "--pack-dir", str(packs), "--json", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     report = json.loads(ok.stdout)

@@ -53,13 +53,22 @@ class ScoringEnv:
 
 ScorerFactory = Callable[[Mapping[str, Any], ScoringEnv], Scorer]
 _REGISTRY: dict[tuple[str, int], ScorerFactory] = {}
+_DEPENDS: dict[tuple[str, int], Callable[[], str]] = {}
 
 
-def register_scorer(scorer_id: str, version: int) -> Callable[[ScorerFactory], ScorerFactory]:
-    """Decorator registering a factory ``(params, env) -> Scorer`` under ``id@version``."""
+def register_scorer(
+    scorer_id: str, version: int, depends: Callable[[], str] | None = None
+) -> Callable[[ScorerFactory], ScorerFactory]:
+    """Decorator registering a factory ``(params, env) -> Scorer`` under ``id@version``.
+
+    ``depends`` names what else decides the scores (for ``code.pass``: the sandbox runner's
+    source digest); its value is part of every cache key, so a change never reuses old scores.
+    """
 
     def wrap(factory: ScorerFactory) -> ScorerFactory:
         _REGISTRY[(scorer_id, version)] = factory
+        if depends is not None:
+            _DEPENDS[(scorer_id, version)] = depends
         return factory
 
     return wrap
@@ -122,12 +131,21 @@ def make_scorer(spec: ObjectiveSpec, env: ScoringEnv) -> Scorer:
     return _REGISTRY[key](spec.params, env)
 
 
+def _scorer_dependencies(spec: ObjectiveSpec) -> str:
+    _load_builtins()
+    depends = _DEPENDS.get((spec.scorer_id, spec.scorer_version))
+    return depends() if depends is not None else ""
+
+
 def score_objectives(pack: Pack, batch: Sequence[ScoreRequest], env: ScoringEnv) -> np.ndarray:
     """Raw objective matrix (len(batch), m) for a pack, through the content-addressed cache."""
     out = np.zeros((len(batch), len(pack.objectives)))
     for j, spec in enumerate(pack.objectives):
         namespace = f"score:{spec.scorer}"
-        keys = [content_key(dict(spec.params), r.item.to_json(), r.completion) for r in batch]
+        depends = _scorer_dependencies(spec)
+        keys = [
+            content_key(dict(spec.params), depends, r.item.to_json(), r.completion) for r in batch
+        ]
         cached = env.cache.get_many(namespace, keys)
         missing = [i for i, k in enumerate(keys) if k not in cached]
         if missing:

@@ -34,7 +34,7 @@ from radon.visitors import Function
 
 from mobench.errors import PackFormatError
 from mobench.objectives.base import Scorer, ScoreRequest, ScoringEnv, register_scorer, scorer_params
-from mobench.sandbox.base import Job, JobResult, Limits
+from mobench.sandbox.base import Job, JobResult, Limits, runner_digest
 from mobench.tokens import count_tokens, get_encoding
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class PassAt1:
         return np.array([pass_fraction(j, s) for j, s in zip(jobs, summaries, strict=True)])
 
 
-@register_scorer("code.pass", 1)
+@register_scorer("code.pass", 1, depends=runner_digest)
 def _make_pass(params: Mapping[str, Any], env: ScoringEnv) -> Scorer:
     return PassAt1(params, env)
 
