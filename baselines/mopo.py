@@ -63,20 +63,18 @@ import torch
 from scipy.optimize import minimize_scalar
 
 from mobench.baselines.offline_common import (
+    OfflineMethod,
     PhaseTimer,
     PolicyParams,
     build_policy,
-    candidate_distribution,
     policy_spec,
     preference_weights,
     trainable_items,
-    training_threads,
 )
 from mobench.errors import MethodError
-from mobench.methods import RespondContext, Response, TrainContext, TrainReport
+from mobench.methods import TrainContext, TrainReport
 from mobench.packs import Item, Pack
 from mobench.policy import Policy, Sample
-from mobench.policy.answers import greedy_responses
 from mobench.preference_data import (
     DEFAULT_TIE_TOLERANCE,
     build_preference_data,
@@ -284,26 +282,19 @@ class MOPOState:
     estimates: tuple[float, ...] = ()
 
 
-class MOPO:
+class MOPO(OfflineMethod):
     """MOPO (module docstring): constrained KL-regularised preference optimisation."""
 
     name: ClassVar[str] = "mopo"
-    kind: ClassVar[str] = "offline"
-    version: ClassVar[str] = "1"
     summary: ClassVar[str] = (
         "MOPO: max primary preference s.t. lower bounds on the secondary ones; closed-form "
         "ratio, pessimistic dual, lagged reference"
     )
-    privileged: ClassVar[bool] = False
     Params: ClassVar[type[MOPOParams]] = MOPOParams
 
     def __init__(self, params: MOPOParams | None = None) -> None:
-        self.params = params if params is not None else MOPOParams()
-        self.policy: Policy | None = None
+        super().__init__(params)
         self.state: MOPOState | None = None
-
-    def supports(self, pack: Pack) -> bool:
-        return bool(pack.candidates) and len(pack.objectives) >= 2
 
     def objective_roles(self, preference: Sequence[float], m: int) -> tuple[int, list[int]]:
         """(primary index, secondary indices) for a preference vector."""
@@ -312,10 +303,6 @@ class MOPO:
         if not 0 <= primary < m:
             raise MethodError(f"MOPO: primary objective {primary} is not in 0..{m - 1}")
         return primary, [k for k in range(m) if k != primary]
-
-    def train(self, ctx: TrainContext) -> TrainReport:
-        with training_threads(self.params):
-            return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
@@ -416,17 +403,6 @@ class MOPO:
             if not math.isfinite(loss.item()):
                 raise MethodError(f"MOPO: the loss became {loss.item()} at step {step}")
         return policy, state
-
-    def respond(self, ctx: RespondContext) -> list[Response]:
-        return greedy_responses(self.name, self.policy, ctx)
-
-    def distribution(
-        self, item: Item, candidate_ids: Sequence[str], preference: Sequence[float]
-    ) -> np.ndarray:
-        """π_θ over ``candidate_ids`` of ``item`` (one trained policy per preference)."""
-        if self.policy is None:
-            raise MethodError("MOPO: distribution() called before train()")
-        return candidate_distribution(self.policy, item, candidate_ids)
 
 
 def generated_win_rates(vector: np.ndarray, candidates: np.ndarray, tol: float) -> np.ndarray:

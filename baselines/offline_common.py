@@ -13,14 +13,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
 from mobench.errors import MethodError
-from mobench.methods import TrainContext
-from mobench.packs import Item
+from mobench.methods import RespondContext, Response, TrainContext, TrainReport
+from mobench.packs import Item, Pack
 from mobench.policy import Policy, PolicySpec, Sample, make_policy
+from mobench.policy.answers import greedy_responses
 
 
 class PhaseTimer:
@@ -136,3 +138,48 @@ def candidate_distribution(
     with torch.no_grad():
         logp = policy.logprob([item] * len(samples), samples, conds)
     return logp.exp().double().cpu().numpy()
+
+
+class OfflineMethod:
+    """Base for offline adapters (kind "offline"): one trained policy per preference, answered
+    greedily; subclasses set ``name``, ``summary``, ``Params`` and implement ``_train``.
+
+    ``conditions(preference)`` is the condition vector a conditioned policy answers with (RiC's
+    target rewards); unconditioned methods keep the default ``None``.
+    """
+
+    name: ClassVar[str]
+    kind: ClassVar[str] = "offline"
+    version: ClassVar[str] = "1"
+    summary: ClassVar[str]
+    privileged: ClassVar[bool] = False
+    Params: ClassVar[type]
+
+    def __init__(self, params: Any = None) -> None:
+        self.params = params if params is not None else self.Params()
+        self.policy: Policy | None = None
+
+    def supports(self, pack: Pack) -> bool:
+        return bool(pack.candidates) and len(pack.objectives) >= 2
+
+    def train(self, ctx: TrainContext) -> TrainReport:
+        with training_threads(self.params):
+            return self._train(ctx)
+
+    def _train(self, ctx: TrainContext) -> TrainReport:
+        raise NotImplementedError
+
+    def conditions(self, preference: Sequence[float]) -> np.ndarray | None:
+        return None
+
+    def respond(self, ctx: RespondContext) -> list[Response]:
+        return greedy_responses(self.name, self.policy, ctx, self.conditions(ctx.preference))
+
+    def distribution(
+        self, item: Item, candidate_ids: Sequence[str], preference: Sequence[float]
+    ) -> np.ndarray:
+        """π(· | x) over ``candidate_ids`` of ``item`` for the preference trained on."""
+        if self.policy is None:
+            raise MethodError(f"{self.name}: distribution() called before train()")
+        conditions = self.conditions(preference)
+        return candidate_distribution(self.policy, item, candidate_ids, conditions)

@@ -38,21 +38,19 @@ import numpy as np
 import torch
 
 from mobench.baselines.offline_common import (
+    OfflineMethod,
     PhaseTimer,
     PolicyParams,
     build_policy,
-    candidate_distribution,
     policy_spec,
     preference_weights,
     trainable_items,
-    training_threads,
 )
 from mobench.errors import MethodError
-from mobench.methods import RespondContext, Response, TrainContext, TrainReport
+from mobench.methods import TrainContext, TrainReport
 from mobench.metrics import pareto_layers, pareto_ranks
-from mobench.packs import Item, Pack
+from mobench.packs import Item
 from mobench.policy import Policy, Sample
-from mobench.policy.answers import greedy_responses
 
 # ---------------------------------------------------------------------------------------------
 # Selection (pure functions)
@@ -251,33 +249,19 @@ class ParetoHqDParams(PolicyParams):
             raise MethodError("ParetoHqD: lr must be > 0")
 
 
-class ParetoHqD:
+class ParetoHqD(OfflineMethod):
     """ParetoHqD (module docstring): direction-based Pareto data selection, two SFT stages."""
 
     name: ClassVar[str] = "paretohqd"
-    kind: ClassVar[str] = "offline"
-    version: ClassVar[str] = "1"
     summary: ClassVar[str] = (
         "ParetoHqD: preference as a direction; SFT on the top-Pareto-layer data nearest its "
         "ray, then on regenerated data (k/2)"
     )
-    privileged: ClassVar[bool] = False
     Params: ClassVar[type[ParetoHqDParams]] = ParetoHqDParams
-
-    def __init__(self, params: ParetoHqDParams | None = None) -> None:
-        self.params = params if params is not None else ParetoHqDParams()
-        self.policy: Policy | None = None
-
-    def supports(self, pack: Pack) -> bool:
-        return bool(pack.candidates) and len(pack.objectives) >= 2
 
     def _select(self, vectors: np.ndarray, omega: np.ndarray, k: int) -> np.ndarray:
         chooser = select_linear if self.params.scalarise else select_nearest
         return chooser(vectors, omega, k, self.params.layers)
-
-    def train(self, ctx: TrainContext) -> TrainReport:
-        with training_threads(self.params):
-            return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
@@ -330,14 +314,3 @@ class ParetoHqD:
                 **timer.report(),
             }
         )
-
-    def respond(self, ctx: RespondContext) -> list[Response]:
-        return greedy_responses(self.name, self.policy, ctx)
-
-    def distribution(
-        self, item: Item, candidate_ids: Sequence[str], preference: Sequence[float]
-    ) -> np.ndarray:
-        """π over ``candidate_ids`` of ``item`` for the preference trained on."""
-        if self.policy is None:
-            raise MethodError("ParetoHqD: distribution() called before train()")
-        return candidate_distribution(self.policy, item, candidate_ids)

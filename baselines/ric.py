@@ -27,20 +27,18 @@ import numpy as np
 import torch
 
 from mobench.baselines.offline_common import (
+    OfflineMethod,
     PhaseTimer,
     PolicyParams,
     build_policy,
-    candidate_distribution,
     policy_spec,
     preference_weights,
     trainable_items,
-    training_threads,
 )
 from mobench.errors import MethodError
-from mobench.methods import RespondContext, Response, TrainContext, TrainReport
-from mobench.packs import Item, Pack
-from mobench.policy import Policy, Sample
-from mobench.policy.answers import greedy_responses
+from mobench.methods import TrainContext, TrainReport
+from mobench.packs import Item
+from mobench.policy import Sample
 
 
 def preference_to_targets(w: Sequence[float], r_min: np.ndarray, r_max: np.ndarray) -> np.ndarray:
@@ -72,31 +70,20 @@ class RiCParams(PolicyParams):
             raise MethodError("RiC: steps and batch_size must be >= 1 and lr > 0")
 
 
-class RiC:
+class RiC(OfflineMethod):
     """RiC (module docstring): rewards written into the context, preference → target rewards."""
 
     name: ClassVar[str] = "ric"
-    kind: ClassVar[str] = "offline"
-    version: ClassVar[str] = "1"
     summary: ClassVar[str] = (
         "Rewards-in-Context: SFT conditioned on each response's rewards; the preference picks "
         "the target rewards at inference"
     )
-    privileged: ClassVar[bool] = False
     Params: ClassVar[type[RiCParams]] = RiCParams
 
     def __init__(self, params: RiCParams | None = None) -> None:
-        self.params = params if params is not None else RiCParams()
-        self.policy: Policy | None = None
+        super().__init__(params)
         self.r_min: np.ndarray | None = None
         self.r_max: np.ndarray | None = None
-
-    def supports(self, pack: Pack) -> bool:
-        return bool(pack.candidates) and len(pack.objectives) >= 2
-
-    def train(self, ctx: TrainContext) -> TrainReport:
-        with training_threads(self.params):
-            return self._train(ctx)
 
     def _train(self, ctx: TrainContext) -> TrainReport:
         p = self.params
@@ -139,7 +126,7 @@ class RiC:
                 if not math.isfinite(loss_value):
                     raise MethodError(f"RiC: the loss became {loss_value}")
         self.policy = policy
-        target = self.targets(ctx.scalarisation)
+        target = self.conditions(ctx.scalarisation)
         return TrainReport(
             {
                 "training_responses": len(samples),
@@ -149,21 +136,8 @@ class RiC:
             }
         )
 
-    def targets(self, preference: Sequence[float]) -> np.ndarray:
-        """The condition the preference selects (:func:`preference_to_targets`)."""
+    def conditions(self, preference: Sequence[float]) -> np.ndarray:
+        """The target rewards the preference selects (:func:`preference_to_targets`)."""
         if self.r_min is None or self.r_max is None:
-            raise MethodError("RiC: targets() called before train()")
-        return preference_to_targets(preference, self.r_min, self.r_max).astype(np.float32)
-
-    def respond(self, ctx: RespondContext) -> list[Response]:
-        if self.policy is None:
             raise MethodError("RiC: respond() called before train()")
-        return greedy_responses(self.name, self.policy, ctx, self.targets(ctx.preference))
-
-    def distribution(
-        self, item: Item, candidate_ids: Sequence[str], preference: Sequence[float]
-    ) -> np.ndarray:
-        """π(· | x, c(w)) over ``candidate_ids`` of ``item``."""
-        if self.policy is None:
-            raise MethodError("RiC: distribution() called before train()")
-        return candidate_distribution(self.policy, item, candidate_ids, self.targets(preference))
+        return preference_to_targets(preference, self.r_min, self.r_max).astype(np.float32)
