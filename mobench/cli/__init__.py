@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import sys
 
-import typer
 from rich.console import Console
 
+from mobench.cli.output import new_app
 from mobench.errors import MobenchError
 
-app = typer.Typer(
+app = new_app(
     name="mobench",
     help=(
         "Benchmark suite and evaluation harness for multi-objective alignment.\n\n"
         "Train method adapters on versioned task packs, score every output on several "
         "objectives, and publish leaderboards of hypervolume and compute."
     ),
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )

@@ -7,15 +7,13 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json, print_board
+from mobench.cli.output import JSON_OPTION, console, emit_json, new_app, print_board
 from mobench.errors import MobenchError
 from mobench.fronts import front_table
 from mobench.leaderboard import FORMATS, front_blocks, leaderboard_table, write_leaderboard
 from mobench.records import RunRecord, RunStore
 
-app = typer.Typer(
-    help="Build leaderboard tables and the static site from run records.", no_args_is_help=True
-)
+app = new_app(help="Build leaderboard tables and the static site from run records.")
 
 PUBLISHED = Path("leaderboard")
 
@@ -80,7 +78,7 @@ def build(
     published: bool = typer.Option(
         False,
         "--published",
-        help="Rebuild the published leaderboard: migrate the records of every ROOT/<pack>/ to "
+        help="Rebuild the published leaderboard: migrate the records of every `ROOT/<pack>/` to "
         "the current schema, then write every format into ROOT.",
     ),
     root: Path = typer.Option(PUBLISHED, "--root", help="The published leaderboard's folder."),

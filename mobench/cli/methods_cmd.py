@@ -8,10 +8,10 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table
+from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table, new_app
 from mobench.methods import default_params, get_method, registry
 
-app = typer.Typer(help="List and describe registered method adapters.", no_args_is_help=True)
+app = new_app(help="List and describe registered method adapters.")
 
 
 @app.command("list")

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 console = Console()
+
+HELP_MARKUP: Final[Literal["markdown"]] = "markdown"
+"""How ``--help`` renders docstrings and help strings: as Markdown, so a paragraph's single
+newlines reflow to the terminal width, blank lines keep paragraphs apart and ``- `` lines stay a
+list. (Typer's default "rich" mode keeps every newline after the first paragraph, which breaks
+lines mid-sentence.) Write placeholders such as ``<pack>`` in backticks: bare ``<...>`` is HTML
+to Markdown and would vanish."""
+
+
+def new_app(help: str, **kwargs: Any) -> typer.Typer:
+    """A typer (sub-)app with mobench's help rendering; every ``mobench`` app is made here.
+
+    Typer does not pass the markup mode from an app to the sub-apps added to it, so each app
+    sets it.
+    """
+    kwargs.setdefault("no_args_is_help", True)
+    return typer.Typer(help=help, rich_markup_mode=HELP_MARKUP, **kwargs)
+
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
 

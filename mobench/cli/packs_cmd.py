@@ -6,15 +6,15 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table
+from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table, new_app
 from mobench.errors import MobenchError
 from mobench.pack_index import discover, locate, register_root, user_pack_dir
 from mobench.packs import Pack, load_pack, read_manifest
 
-app = typer.Typer(help="Inspect, verify and import versioned task packs.", no_args_is_help=True)
+app = new_app(help="Inspect, verify and import versioned task packs.")
 
 PACK_DIR_OPTION = typer.Option(
-    [], "--pack-dir", help="Extra folder of packs (<dir>/<name>/<version>/), searched first."
+    [], "--pack-dir", help="Extra folder of packs (`<dir>/<name>/<version>/`), searched first."
 )
 SOURCE_OPTION = typer.Option(
     None,
@@ -272,7 +272,9 @@ def import_cmd(
     name: str = typer.Option(None, "--name", help="Pack name (default: the file's stem)."),
     version: str = typer.Option("1", "--version", help="Pack version."),
     out: Path = typer.Option(
-        None, "--out", help="Root folder to write <name>/<version>/ into (default: user pack dir)."
+        None,
+        "--out",
+        help="Root folder to write `<name>/<version>/` into (default: user pack dir).",
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table
+from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table, new_app
 
-app = typer.Typer(
-    help="Train and evaluate reward models (Bradley-Terry heads over frozen MiniLM features).",
-    no_args_is_help=True,
+app = new_app(
+    help="Train and evaluate reward models (Bradley-Terry heads over frozen MiniLM features)."
 )
 
 PACK_ARGUMENT = typer.Argument(..., help="Pack name, name@version, or a pack folder.")
@@ -51,7 +50,7 @@ def train(
     ),
     ties: str = typer.Option("half", "--ties", help="Tied pairs: 'half' (target 1/2) or 'ignore'."),
     encoder: str = typer.Option(
-        "minilm", "--encoder", help="Frozen sentence encoder (an embedder name: minilm, hf:<id>)."
+        "minilm", "--encoder", help="Frozen sentence encoder (an embedder name: minilm, `hf:<id>`)."
     ),
     max_pairs: int = MAX_PAIRS_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
@@ -61,7 +60,7 @@ def train(
 
     Fits on the pack's train split (one fit per L2 strength), picks the strength with the
     lowest validation log-loss, refits on train + val and scores the untouched test split. Writes
-    OUT/rm-<pack>-<objective>.npz and a .json with its sha256, the training pack and data hashes,
+    `OUT/rm-<pack>-<objective>.npz` and a .json with its sha256, the training pack and data hashes,
     the encoder and the accuracies, and prints the objective params that score with it.
     """
     from mobench.bt_reward import L2_GRID, save_trained, train_reward_model

@@ -8,12 +8,12 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table
+from mobench.cli.output import JSON_OPTION, console, emit_json, emit_table, new_app
 from mobench.errors import MobenchError
 from mobench.sandbox import BACKENDS, JobResult, Limits, make_sandbox, probe_isolation
 from mobench.sandbox.base import Job
 
-app = typer.Typer(
+app = new_app(
     help=(
         "Inspect, use and benchmark the sandbox that runs untrusted candidate code against "
         "unit tests.\n\n"
@@ -23,7 +23,6 @@ app = typer.Typer(
         "the candidate's process, which gets a fresh process per test. See docs/sandbox.md "
         "for the threat model."
     ),
-    no_args_is_help=True,
 )
 
 ALLOW_WEAK_OPTION = typer.Option(
