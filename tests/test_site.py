@@ -423,7 +423,11 @@ def test_published_site_in_the_browser(browser: Browser, published_site: Path) -
     assert browser.errors() == []
     images = browser.js("Array.from(document.images).map(i => i.naturalWidth)")
     assert images and all(width > 0 for width in images)
-    table = browser.js("document.querySelector('table.sortable').id")
+    # the first per-pack front table (the summary across packs comes before it)
+    table = browser.js(
+        "Array.from(document.querySelectorAll('table.sortable')).find(t => "
+        "Array.from(t.tHead.rows[0].cells).some(c => c.textContent === 'front HV')).id"
+    )
     labels = browser.js(
         f"Array.from(document.getElementById('{table}').tHead.rows[0].cells)"
         ".map(c => c.textContent)"
