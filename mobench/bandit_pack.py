@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mobench.pack_index import builtin_pack_dir
 from mobench.packs import Candidate, Item, ObjectiveSpec, Pack, load_pack, write_pack
 
 NAME, VERSION = "bandit-concave", "1"
@@ -156,7 +157,7 @@ def build(out_dir: Path) -> Pack:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m mobench.bandit_pack [OUT_DIR]`` (default: the shipped tasks/bandit-concave/1)."""
-    default = Path(__file__).resolve().parent.parent / "tasks" / NAME / VERSION
+    default = builtin_pack_dir() / NAME / VERSION
     parser = argparse.ArgumentParser(description="Build the bandit-concave@1 pack.")
     parser.add_argument("out_dir", type=Path, nargs="?", default=default)
     pack = build(parser.parse_args(argv).out_dir)

@@ -15,6 +15,7 @@ the config's backend. The sandbox isolation recorded for the pack is measured on
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -192,7 +193,7 @@ class RayExecutor:
         ray = _import_ray()
         self._owned = False
         if not ray.is_initialized():
-            ray.init(include_dashboard=False, log_to_driver=False)
+            init_ray(include_dashboard=False, log_to_driver=False)
             self._owned = True
         self._remote = ray.remote(num_cpus=num_cpus_per_task)(run_task_in_worker)
 
@@ -218,6 +219,23 @@ class RayExecutor:
         if self._owned:
             _import_ray().shutdown()
             self._owned = False
+
+
+def init_ray(**kwargs: Any) -> None:
+    """``ray.init`` from the system temp directory.
+
+    Ray puts the driver's current directory on its workers' ``sys.path`` (and starts them
+    there); started from a mobench checkout, the source tree's ``mobench/`` (which has no
+    ``baselines`` or ``tasks``: those are mapped in only when installed) would shadow the
+    installed package in every worker. The directory must outlive the Ray instance.
+    """
+    ray = _import_ray()
+    here = os.getcwd()
+    os.chdir(tempfile.gettempdir())
+    try:
+        ray.init(**kwargs)
+    finally:
+        os.chdir(here)
 
 
 def _import_ray() -> Any:

@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+from mobench.pack_index import builtin_pack_dir
 from mobench.packs import (
     Candidate,
     Item,
@@ -344,7 +345,8 @@ Known optimum: maximise the primary win rate subject to the secondary win rate >
 
 
 def shipped_root() -> Path:
-    return Path(__file__).resolve().parent.parent / "tasks"
+    """Where the built-in packs live (the checkout's tasks/ in an editable install)."""
+    return builtin_pack_dir()
 
 
 def build_all(root: Path) -> dict[str, Pack]:

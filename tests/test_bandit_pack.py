@@ -10,10 +10,10 @@ import pytest
 from mobench import bandit_pack
 from mobench.errors import PackFormatError
 from mobench.objectives.base import ScoreRequest, ScoringEnv, make_scorer
-from mobench.pack_index import open_pack
+from mobench.pack_index import builtin_pack_dir, open_pack
 from mobench.pool import score_pool
 
-SHIPPED = Path(bandit_pack.__file__).resolve().parent.parent / "tasks" / "bandit-concave" / "1"
+SHIPPED = builtin_pack_dir() / "bandit-concave" / "1"
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from mobench.errors import MobenchError
-from mobench.executors import GridTask, InProcessExecutor, ProcessPoolGridExecutor, make_executor
+from mobench.executors import (
+    GridTask,
+    InProcessExecutor,
+    ProcessPoolGridExecutor,
+    init_ray,
+    make_executor,
+)
 from mobench.records import RunRecord
 from mobench.runner import GridRunner, RunConfig
 
@@ -100,7 +106,7 @@ def test_process_pool_gives_the_in_process_records(
 @pytest.fixture(scope="module")
 def ray_local():
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    init_ray(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
     ray.shutdown()
 
