@@ -65,16 +65,14 @@ from scipy.optimize import minimize_scalar
 from mobench.baselines.offline_common import (
     OfflineMethod,
     PhaseTimer,
-    PolicyParams,
     build_policy,
-    policy_spec,
     preference_weights,
     trainable_items,
 )
 from mobench.errors import MethodError
 from mobench.methods import TrainContext, TrainReport
 from mobench.packs import Item, Pack
-from mobench.policy import Policy, Sample
+from mobench.policy import Policy, PolicyParams, Sample
 from mobench.preference_data import (
     DEFAULT_TIE_TOLERANCE,
     build_preference_data,
@@ -342,7 +340,7 @@ class MOPO(OfflineMethod):
     ) -> tuple[Policy, MOPOState]:
         p = self.params
         with timer.phase("setup"):
-            policy = build_policy(ctx, policy_spec(p))
+            policy = build_policy(ctx, p.policy_spec())
         reference = policy.frozen_copy()
         generator = torch.Generator().manual_seed(ctx.seed)
         order = np.random.default_rng(ctx.seed)

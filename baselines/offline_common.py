@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -21,7 +20,7 @@ import torch
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.packs import Item, Pack
-from mobench.policy import Policy, PolicySpec, Sample, make_policy
+from mobench.policy import Policy, PolicyParams, PolicySpec, Sample, make_policy
 from mobench.policy.answers import greedy_responses
 
 
@@ -78,41 +77,6 @@ def preference_weights(preference: Sequence[float], m: int, who: str) -> np.ndar
     if w.shape != (m,) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise MethodError(f"{who}: preference {tuple(preference)} is not {m} weights >= 0")
     return w / w.sum()
-
-
-@dataclass(frozen=True)
-class PolicyParams:
-    """The policy an offline method trains: ``pool`` (default; ``arch`` mlp | tabular, ``hidden``)
-    or ``hf`` (a causal LM: ``model`` path or hub id, ``gguf_file``, ``lora``,
-    ``max_new_tokens``; ``device`` auto picks cuda when available)."""
-
-    policy: str = "pool"
-    arch: str = "mlp"
-    hidden: int = 32
-    model: str = ""
-    gguf_file: str = ""
-    lora: bool = False
-    max_new_tokens: int = 64
-    device: str = "auto"
-
-    def __post_init__(self) -> None:
-        if self.policy not in ("pool", "hf"):
-            raise MethodError(f"policy must be 'pool' or 'hf', got {self.policy!r}")
-
-
-def policy_spec(params: PolicyParams, condition_dim: int = 0) -> PolicySpec:
-    """The :class:`~mobench.policy.PolicySpec` of ``params``."""
-    return PolicySpec(
-        kind=params.policy,
-        arch=params.arch,
-        hidden=params.hidden,
-        model=params.model,
-        gguf_file=params.gguf_file,
-        lora=params.lora,
-        max_new_tokens=params.max_new_tokens,
-        device=params.device,
-        condition_dim=condition_dim,
-    )
 
 
 def training_threads(params: PolicyParams) -> AbstractContextManager[None]:

@@ -40,9 +40,7 @@ import torch
 from mobench.baselines.offline_common import (
     OfflineMethod,
     PhaseTimer,
-    PolicyParams,
     build_policy,
-    policy_spec,
     preference_weights,
     trainable_items,
 )
@@ -50,7 +48,7 @@ from mobench.errors import MethodError
 from mobench.methods import TrainContext, TrainReport
 from mobench.metrics import pareto_layers, pareto_ranks
 from mobench.packs import Item
-from mobench.policy import Policy, Sample
+from mobench.policy import Policy, PolicyParams, Sample
 
 # ---------------------------------------------------------------------------------------------
 # Selection (pure functions)
@@ -281,7 +279,7 @@ class ParetoHqD(OfflineMethod):
             with timer.phase("selection"):
                 chosen = data.subset(self._select(data.vectors, np.asarray(pref), k))
             with timer.phase(f"stage1_sft_{n}"):
-                policy = build_policy(ctx, policy_spec(p))
+                policy = build_policy(ctx, p.policy_spec())
                 sft(policy, chosen, p.sft_steps, p.lr)
             policies[pref], selected[pref] = policy, len(chosen.samples)
         generator = torch.Generator().manual_seed(ctx.seed)

@@ -29,16 +29,14 @@ import torch
 from mobench.baselines.offline_common import (
     OfflineMethod,
     PhaseTimer,
-    PolicyParams,
     build_policy,
-    policy_spec,
     preference_weights,
     trainable_items,
 )
 from mobench.errors import MethodError
 from mobench.methods import TrainContext, TrainReport
 from mobench.packs import Item
-from mobench.policy import Sample
+from mobench.policy import PolicyParams, Sample
 
 
 def preference_to_targets(w: Sequence[float], r_min: np.ndarray, r_max: np.ndarray) -> np.ndarray:
@@ -105,7 +103,7 @@ class RiC(OfflineMethod):
         self.r_min, self.r_max = conditions.min(axis=0), conditions.max(axis=0)
         loss_value = math.nan
         with timer.phase("train"):
-            policy = build_policy(ctx, policy_spec(p, condition_dim=m))
+            policy = build_policy(ctx, p.policy_spec(condition_dim=m))
             optimiser = torch.optim.Adam(policy.parameters(), lr=p.lr)
             order = np.random.default_rng(ctx.seed)
             for _ in range(p.steps):

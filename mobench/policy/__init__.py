@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mobench.packs import Item, Pack
-from mobench.policy.base import POLICY_KINDS, POOL_ARCHS, Policy, PolicySpec, Sample
+from mobench.policy.base import (
+    POLICY_KINDS,
+    POOL_ARCHS,
+    Policy,
+    PolicyParams,
+    PolicySpec,
+    Sample,
+)
 
-__all__ = ["POLICY_KINDS", "POOL_ARCHS", "Policy", "PolicySpec", "Sample", "make_policy"]
+__all__ = [
+    "POLICY_KINDS",
+    "POOL_ARCHS",
+    "Policy",
+    "PolicyParams",
+    "PolicySpec",
+    "Sample",
+    "make_policy",
+]
 
 
 def make_policy(

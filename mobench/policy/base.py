@@ -81,6 +81,41 @@ class PolicySpec:
             raise MethodError(f"dtype {self.dtype!r} is not auto, float32, bfloat16 or float16")
 
 
+@dataclass(frozen=True)
+class PolicyParams:
+    """The policy hyper-parameters a policy-backed method declares: ``pool`` (default; ``arch``
+    mlp | tabular, ``hidden``) or ``hf`` (a causal LM: ``model`` path or hub id, ``gguf_file``,
+    ``lora``, ``max_new_tokens``; ``device`` auto picks cuda when available)."""
+
+    policy: str = "pool"
+    arch: str = "mlp"
+    hidden: int = 32
+    model: str = ""
+    gguf_file: str = ""
+    lora: bool = False
+    max_new_tokens: int = 64
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.policy not in ("pool", "hf"):
+            raise MethodError(f"policy must be 'pool' or 'hf', got {self.policy!r}")
+
+    def policy_spec(self, condition_dim: int = 0, temperature: float = 1.0) -> PolicySpec:
+        """The :class:`PolicySpec` these parameters describe."""
+        return PolicySpec(
+            kind=self.policy,
+            arch=self.arch,
+            hidden=self.hidden,
+            model=self.model,
+            gguf_file=self.gguf_file,
+            lora=self.lora,
+            max_new_tokens=self.max_new_tokens,
+            temperature=temperature,
+            device=self.device,
+            condition_dim=condition_dim,
+        )
+
+
 @runtime_checkable
 class Policy(Protocol):
     """A stochastic policy over responses (see the module docstring for ``conditions``)."""

@@ -33,7 +33,7 @@ import torch
 from mobench.errors import MethodError
 from mobench.methods import RespondContext, Response, TrainContext, TrainReport
 from mobench.packs import Item, Pack
-from mobench.policy import Policy, PolicySpec, make_policy
+from mobench.policy import Policy, PolicyParams, PolicySpec, make_policy
 from mobench.policy.answers import greedy_responses
 from mobench.policy.base import Sample
 from mobench.rl.advantages import ESTIMATORS, AdvantageEstimator, make_estimator
@@ -44,7 +44,7 @@ FRONT_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
-class OnlineParams:
+class OnlineParams(PolicyParams):
     """Hyper-parameters shared by every online method (subclass it to add a method's own).
 
     ``policy`` "pool" | "hf"; ``arch``/``hidden`` for the pool policy; ``model``, ``gguf_file``,
@@ -57,15 +57,7 @@ class OnlineParams:
     collapsed the pool policy onto a sub-optimal style in 2 to 4 of the 6 math-synth splits.
     """
 
-    policy: str = "pool"
-    arch: str = "mlp"
-    hidden: int = 32
-    model: str = ""
-    gguf_file: str = ""
-    lora: bool = False
-    max_new_tokens: int = 64
     temperature: float = 1.0
-    device: str = "auto"
     estimator: str = "rloo"
     steps: int = 40
     prompts_per_step: int = 8
@@ -78,8 +70,7 @@ class OnlineParams:
     eval_every: int = 5
 
     def __post_init__(self) -> None:
-        if self.policy not in ("pool", "hf"):
-            raise MethodError(f"policy must be 'pool' or 'hf', got {self.policy!r}")
+        super().__post_init__()
         if self.estimator not in ESTIMATORS:
             raise MethodError(f"estimator {self.estimator!r} is not one of {ESTIMATORS}")
         for name in ("steps", "prompts_per_step", "samples_per_prompt", "updates_per_batch"):
@@ -230,18 +221,7 @@ class OnlineMethod:
     # -- hooks ------------------------------------------------------------------------------------
 
     def policy_spec(self, ctx: TrainContext) -> PolicySpec:
-        p = self.params
-        return PolicySpec(
-            kind=p.policy,
-            arch=p.arch,
-            hidden=p.hidden,
-            model=p.model,
-            gguf_file=p.gguf_file,
-            lora=p.lora,
-            max_new_tokens=p.max_new_tokens,
-            temperature=p.temperature,
-            device=p.device,
-        )
+        return self.params.policy_spec(temperature=self.params.temperature)
 
     def init_state(self, ctx: TrainContext, policy: Policy) -> OnlineState:
         """The reference copy, optimiser, estimators and w = normalised ``ctx.scalarisation``."""
