@@ -20,7 +20,8 @@ so any difference is a finding. Where a GPU ran, kernels are not bit-reproducibl
 :class:`Tolerance` applies to numbers (from ``--atol/--rtol``, else the record's
 ``extra["reproduce_tolerance"]``, else the adapter's ``reproduce_tolerance`` class attribute, else
 :data:`GPU_TOLERANCE`); per-response differences are then reported but only metrics decide.
-Compute seconds and the environment manifest are measurements of a machine and are not compared.
+Compute seconds, the training report's wall-clock entries (``seconds_*``, ``*_seconds*``) and
+the environment manifest are measurements of a machine: shown, never deciding.
 
 By default scoring starts from an empty scratch cache (shared by the records of one call), so the
 sandbox judges every candidate again; ``use_cache=True`` reuses the user's score cache.
@@ -289,6 +290,16 @@ def _devices(record: RunRecord) -> set[str]:
 # Comparing
 
 
+_MEASUREMENT = re.compile(r"(^|_)seconds(_|$)")
+
+
+def is_measurement(field: str) -> bool:
+    """Wall-clock seconds a training report carries (``seconds_<phase>``, ``expert_seconds``):
+    measurements of a machine like the compute phases, reported but never deciding."""
+    name = field.rsplit(".", 1)[-1].split("[", 1)[0]
+    return bool(_MEASUREMENT.search(name))
+
+
 def _flatten(prefix: str, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
@@ -346,7 +357,10 @@ def compare_records(recorded: RunRecord, fresh: RunRecord, tol: Tolerance) -> li
     ]
     for section in NUMERIC_SECTIONS:
         fa, fb = _flatten(section, a[section]), _flatten(section, b[section])
-        rows += [_compare_value(k, fa.get(k), fb.get(k), tol) for k in sorted(set(fa) | set(fb))]
+        rows += [
+            _compare_value(k, fa.get(k), fb.get(k), tol, counts=not is_measurement(k))
+            for k in sorted(set(fa) | set(fb))
+        ]
     rows += _compare_responses(a["responses"], b["responses"], tol)
     return rows
 

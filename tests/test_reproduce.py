@@ -15,6 +15,7 @@ from mobench.packs import Candidate, Item, write_pack
 from mobench.reproduce import (
     Reproducer,
     Tolerance,
+    is_measurement,
     load_record,
     parse_protocol,
     reproduce_paths,
@@ -89,6 +90,30 @@ def test_a_changed_metric_or_response_fails_with_a_diff(written) -> None:
         f"responses[{json.loads(kfold.read_text())['responses'][0]['item_id']}].objectives",
     }
     assert bad["metrics.hypervolume"].delta == pytest.approx(1e-9, rel=1e-3)
+
+
+def test_training_seconds_are_shown_but_do_not_decide(written) -> None:
+    paths, reproducer = written
+    kfold = next(p for p in paths if p.name.startswith("lrf-baseline__") and "__kfold3__" in p.name)
+
+    def retime(data: dict) -> None:  # another machine's wall clock, same results
+        data["training"]["seconds_train"] = 123.0
+        data["training"]["folds"][0]["expert_seconds"] = [1.0, 2.0]
+
+    [result] = reproduce_paths([_edit(kfold, retime)], reproducer)
+    assert result.ok and result.verdict == "identical"
+    shown = {d.field for d in result.differences if not d.ok}
+    assert shown == {"training.seconds_train", "training.folds[0].expert_seconds"}
+
+
+def test_measurement_fields_by_name() -> None:
+    assert is_measurement("training.seconds_total")
+    assert is_measurement("training.folds[2].seconds_stage1_sft_0")
+    assert is_measurement("training.expert_seconds[1]")
+    assert is_measurement("training.expert_seconds_total")
+    assert not is_measurement("training.pairs")
+    assert not is_measurement("training.secondsish")
+    assert not is_measurement("metrics.hypervolume")
 
 
 def test_a_changed_pack_hash_is_refused(written, tmp_path: Path) -> None:
