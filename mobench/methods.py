@@ -9,6 +9,7 @@ group that names the class.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,19 @@ class ScoredPool:
 
     candidates: Mapping[str, tuple[Candidate, ...]]
     objectives: Mapping[str, np.ndarray] = field(hash=False)
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str], int]:
+        return {
+            (item_id, c.candidate_id): k
+            for item_id, cands in self.candidates.items()
+            for k, c in enumerate(cands)
+        }
+
+    def vector(self, item_id: str, candidate_id: str | None) -> np.ndarray | None:
+        """The objective vector of a pool candidate, or None when it is not in the pool."""
+        k = self._index.get((item_id, candidate_id or ""))
+        return None if k is None else self.objectives[item_id][k]
 
     def restrict(self, item_ids: set[str]) -> ScoredPool:
         return ScoredPool(

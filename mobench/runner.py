@@ -163,14 +163,16 @@ def _response_vectors(
     vectors = np.zeros((len(responses), len(pack.objectives)))
     fresh: list[int] = []
     for i, r in enumerate(responses):
-        ids = [c.candidate_id for c in pool.candidates.get(r.item_id, ())]
-        if r.candidate_id is not None and r.candidate_id in ids:
-            vectors[i] = pool.objectives[r.item_id][ids.index(r.candidate_id)]
-        else:
+        row = pool.vector(r.item_id, r.candidate_id)
+        if row is None:
             fresh.append(i)
+        else:
+            vectors[i] = row
     if fresh:
-        requests = [ScoreRequest(pack.item(responses[i].item_id), responses[i].text) for i in fresh]
-        vectors[fresh] = pack.normalise(score_objectives(pack, requests, env))
+        score_texts = _text_scorer(pack, env)
+        vectors[fresh] = score_texts(
+            [pack.item(responses[i].item_id) for i in fresh], [responses[i].text for i in fresh]
+        )
     if not np.all(np.isfinite(vectors)):
         raise MethodError("scoring produced non-finite objective values")
     return vectors

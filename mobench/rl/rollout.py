@@ -75,21 +75,17 @@ def collect(
 
 def pool_rewards(pool: ScoredPool) -> RewardFn:
     """Objective vectors looked up by candidate id in a scored pool."""
-    index = {
-        item_id: {c.candidate_id: k for k, c in enumerate(cands)}
-        for item_id, cands in pool.candidates.items()
-    }
 
     def lookup(items: Sequence[Item], samples: Sequence[Sample]) -> np.ndarray:
         rows = []
         for sample in samples:
-            k = index.get(sample.item_id, {}).get(sample.candidate_id or "")
-            if k is None:
+            row = pool.vector(sample.item_id, sample.candidate_id)
+            if row is None:
                 raise MethodError(
                     f"no pool objectives for candidate {sample.candidate_id!r} "
                     f"of {sample.item_id!r}"
                 )
-            rows.append(pool.objectives[sample.item_id][k])
+            rows.append(row)
         return np.asarray(rows, dtype=np.float64)
 
     return lookup
@@ -98,16 +94,16 @@ def pool_rewards(pool: ScoredPool) -> RewardFn:
 def context_rewards(ctx: TrainContext) -> RewardFn:
     """Pool lookups for known candidates, ``ctx.score_texts`` for everything else."""
     lookup = pool_rewards(ctx.pool)
-    known = {
-        (item_id, c.candidate_id) for item_id, cands in ctx.pool.candidates.items() for c in cands
-    }
     score_texts: ScoreTexts | None = getattr(ctx, "score_texts", None)
 
     def rewards(items: Sequence[Item], samples: Sequence[Sample]) -> np.ndarray:
         m = len(ctx.pack.objectives)
         out = np.zeros((len(samples), m))
-        pooled = [i for i, s in enumerate(samples) if (s.item_id, s.candidate_id) in known]
-        fresh = [i for i in range(len(samples)) if i not in set(pooled)]
+        pooled: list[int] = []
+        fresh: list[int] = []
+        for i, s in enumerate(samples):
+            known = ctx.pool.vector(s.item_id, s.candidate_id) is not None
+            (pooled if known else fresh).append(i)
         if pooled:
             out[pooled] = lookup([items[i] for i in pooled], [samples[i] for i in pooled])
         if fresh:
